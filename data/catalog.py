@@ -1,0 +1,379 @@
+"""Every user-facing string, as key -> (Simplified Chinese, English).
+
+Placeholders use ``str.format`` names and must be the same in both languages.
+"""
+
+from __future__ import annotations
+
+CATALOG: dict[str, tuple[str, str]] = {
+    # --- rules: codes, numbers, dates (kiosk/rules) ---
+    "uscc.empty": (
+        "请输入统一社会信用代码。",
+        "Please enter the Unified Social Credit Code.",
+    ),
+    "uscc.bad_length": (
+        "统一社会信用代码应为18位，当前输入为{length}位。",
+        "The Unified Social Credit Code must have 18 characters; this one has {length}.",
+    ),
+    "uscc.bad_chars": (
+        "统一社会信用代码含有不允许的字符：{chars}。代码只用数字和大写字母，"
+        "不含 I、O、Z、S、V（请核对是否把数字 1、0、2、5 看成了字母）。",
+        "The code contains characters that are not allowed: {chars}. It uses only digits and "
+        "capital letters, never I, O, Z, S or V (check whether the digits 1, 0, 2 or 5 were "
+        "read as letters).",
+    ),
+    "uscc.bad_format": (
+        "统一社会信用代码前8位（登记管理部门、机构类别和行政区划码）应全部为数字，请对照营业执照核对。",
+        "The first 8 characters of the code (registering authority, entity type and region) "
+        "must all be digits; please compare it with the business licence.",
+    ),
+    "uscc.bad_check": (
+        "统一社会信用代码校验位错误：按前17位计算，第18位应为 {expected}。"
+        "请对照营业执照逐位核对，输错的可能是其中任意一位。",
+        "The check character is wrong: for the first 17 characters the 18th should be "
+        "{expected}. Please compare every character with the business licence; the typing "
+        "error may be in any position.",
+    ),
+    "rid.empty": (
+        "请输入身份证号码。",
+        "Please enter the ID card number.",
+    ),
+    "rid.old_15_digit": (
+        "这是15位的第一代身份证号码，已不能使用。请经办人出示18位的第二代居民身份证。",
+        "This is an old 15-digit ID number, which is no longer accepted. Please ask the agent "
+        "for the 18-digit resident ID card.",
+    ),
+    "rid.bad_length": (
+        "身份证号码应为18位，当前输入为{length}位。",
+        "The ID card number must have 18 characters; this one has {length}.",
+    ),
+    "rid.bad_chars": (
+        "身份证号码含有不允许的字符：{chars}。前17位只能是数字，最后一位是数字或 X。",
+        "The ID card number contains characters that are not allowed: {chars}. The first 17 "
+        "must be digits; the last one is a digit or X.",
+    ),
+    "rid.bad_check": (
+        "身份证号码的校验位（最后一位）与前17位不符，号码可能输错了。请对照身份证逐位核对。",
+        "The check digit (the last one) does not match the first 17 digits, so the ID number "
+        "was probably mistyped. Please compare every digit with the ID card.",
+    ),
+    "rid.bad_birth_date": (
+        "身份证号码中的出生日期（第7至14位）{date} 不成立：不是真实日期、晚于今天或早于1900年。"
+        "请核对这几位。",
+        "The birth date in the ID number (digits 7 to 14), {date}, is impossible: not a real "
+        "date, later than today, or before 1900. Please check these digits.",
+    ),
+    "rid.unknown_area": (
+        "身份证号码前6位的地区码不在该出生年份的全国行政区划表中（可能是已撤销或更名的县区）。"
+        "号码仍可使用，请对照身份证核对。",
+        "The area code (first 6 digits) of the ID number is not in the national list for the "
+        "birth year; the county may have been renamed or merged. The number is still "
+        "accepted; please compare it with the ID card.",
+    ),
+    "keys.first_but_has_keys": (
+        "该企业已有{live}把有效的电子钥匙，不能办理首次申领。请改为增办或补办。",
+        "This enterprise already holds {live} live electronic key(s), so this cannot be a "
+        "first application. Apply for an additional key or a replacement instead.",
+    ),
+    "keys.additional_without_first": (
+        "该企业还没有有效的电子钥匙，不能办理增办。请先办理首次申领。",
+        "This enterprise holds no live electronic key, so it cannot ask for an additional "
+        "one. Apply for the first key instead.",
+    ),
+    "keys.limit_reached": (
+        "该企业已有{live}把有效的电子钥匙，每家企业最多{limit}把，不能再增办。"
+        "遗失或损坏的钥匙可以补办，也可以先注销一把。",
+        "This enterprise already holds {live} live electronic keys and the limit is {limit}, "
+        "so no additional key can be issued. A lost or damaged key can be replaced, or one "
+        "can be cancelled first.",
+    ),
+    "keys.replacement_needs_old": (
+        "补办用于替换一把遗失或损坏的有效钥匙，请先选定被替换的钥匙。没有有效钥匙的企业应办理首次申领。",
+        "A replacement takes the place of a lost or damaged live key: please choose the key "
+        "it replaces. An enterprise with no live key applies for a first key instead.",
+    ),
+    "tracking.empty": (
+        "请输入或扫描回执上的查询码。",
+        "Please type or scan the tracking code on the receipt.",
+    ),
+    "tracking.bad_format": (
+        "这不是查询码。查询码形如 BJ01-261125-0007-Q：2个字母、2位窗口号、6位日期、"
+        "4位序号和1位校验字符。",
+        "This is not a tracking code. A code looks like BJ01-261125-0007-Q: 2 letters, a "
+        "2-digit counter number, a 6-digit date, a 4-digit number and a check character.",
+    ),
+    "tracking.bad_check": (
+        "查询码校验不通过，可能有字符输错了。请对照回执重新输入，或直接扫描二维码。",
+        "The tracking code does not check out; a character was probably mistyped. Please "
+        "type it again from the receipt, or scan the QR code.",
+    ),
+    "tracking.bad_date": (
+        "查询码中的日期不存在，请对照回执核对。",
+        "The date in the tracking code does not exist; please check it against the receipt.",
+    ),
+    "calendar.bad_file": (
+        "本地节假日表 {path} 无法使用：{problem}。请修正该文件。",
+        "The local holiday table {path} cannot be used: {problem}. Please correct the file.",
+    ),
+    # --- end rules ---
+    # --- app shell ---
+    "app.title": ("企业电子钥匙柜台服务", "Enterprise CA Key Counter"),
+    "role.clerk": ("窗口人员", "clerk"),
+    "role.supervisor": ("主管", "supervisor"),
+    "role.admin": ("系统管理员", "admin"),
+    "keybar.language": ("English", "中文"),
+    "keybar.quit": ("退出程序", "quit"),
+    "keybar.open": ("打开业务", "open"),
+    "keybar.lock": ("锁屏", "lock"),
+    "keybar.log_out": ("退出登录", "log out"),
+    "keybar.back": ("返回", "back"),
+    "login.username": ("用户名", "User name"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Log in"),
+    "login.empty": ("请输入用户名和密码。", "Enter your user name and password."),
+    "auth.bad_credentials": (
+        "用户名或密码错误，请重新输入。连续输错5次将锁定该账号几分钟。",
+        "Wrong user name or password. Five wrong tries in a row lock the account for a few"
+        " minutes.",
+    ),
+    "auth.locked": (
+        "该账号因连续输错密码已被锁定，请 {minutes} 分钟后再试，或请系统管理员解锁。",
+        "This account is locked after too many wrong passwords. Try again in {minutes} minutes,"
+        " or ask an admin to unlock it.",
+    ),
+    "auth.inactive": (
+        "该账号已停用，请联系系统管理员。",
+        "This account is disabled; ask an admin.",
+    ),
+    "auth.admin_only": ("只有系统管理员可以管理账号。", "Only an admin can manage accounts."),
+    "lock.title": ("屏幕已锁定", "Screen locked"),
+    "lock.prompt": (
+        "操作员 {name} 请输入密码解锁；屏幕上的内容不会丢失。",
+        "{name}, type your password to unlock; nothing on screen is lost.",
+    ),
+    "lock.unlock": ("解锁", "Unlock"),
+    "lock.switch_operator": ("切换操作员（退出当前登录）", "Switch operator (log out)"),
+    "home.greeting": ("{name}，您好。请选择业务：", "Hello, {name}. Choose a task:"),
+    "home.due": (
+        "今日到期：{today} 件　已逾期：{overdue} 件",
+        "Due today: {today}   Overdue: {overdue}",
+    ),
+    "workflow.handover": ("钥匙领取交接", "Hand over a key"),
+    "workflow.mail_out": ("钥匙邮寄", "Mail a key"),
+    "workflow.cancellation": ("钥匙注销受理", "Walk-in cancellation"),
+    "workflow.unlock_help": ("PIN码解锁帮助", "PIN-unlock help"),
+    "workflow.cert_check": ("证书检查", "Certificate check"),
+    "workflow.intake": ("钥匙接收登记", "Key intake"),
+    "workflow.cases": ("业务查询", "Cases"),
+    "workflow.operators": ("操作员管理", "Operator accounts"),
+    "pending.not_yet": (
+        "此功能尚未开放（将随第 {issue} 号需求提供）。按 Esc 返回。",
+        "This task is not available yet (it comes with issue {issue}). Press Esc to go back.",
+    ),
+    "status.operator": ("操作员：{name}（{role}）", "Operator: {name} ({role})"),
+    "status.counter": (" {number}号窗口", " counter {number}"),
+    "status.token": ("钥匙：{state}", "Key: {state}"),
+    "status.token_none": ("未插入", "none inserted"),
+    "status.printer": ("打印机：{state}", "Printer: {state}"),
+    "status.sync": ("同步：{state}", "Sync: {state}"),
+    "status.sync_backlog": ("待上传 {count} 条", "{count} waiting"),
+    "status.not_configured": ("未配置", "not configured"),
+    "status.unknown": ("状态未知", "unknown"),
+    "operators.unlock": ("解除所选账号锁定", "Unlock selected account"),
+    "operators.add_title": ("新增操作员", "Add an operator"),
+    "operators.username": ("用户名", "User name"),
+    "operators.display_name": ("姓名", "Full name"),
+    "operators.role": ("角色", "Role"),
+    "operators.password": ("初始密码", "Password"),
+    "operators.state": ("状态", "State"),
+    "operators.add": ("新增", "Add"),
+    "operators.added": ("已新增操作员 {username}。", "Operator {username} added."),
+    "operators.unlocked": ("已解除 {username} 的锁定。", "{username} is unlocked."),
+    "operators.locked": ("已锁定", "locked"),
+    "operators.active": ("正常", "active"),
+    "operator.bad_username": (
+        "用户名须为1-32个字符，不含空格。",
+        "A user name has 1 to 32 characters and no spaces.",
+    ),
+    "operator.password_too_short": (
+        "密码至少需要 {minimum} 个字符。",
+        "A password needs at least {minimum} characters.",
+    ),
+    "operator.username_taken": ("用户名 {username} 已被使用。", "User name {username} is taken."),
+    "operator.not_found": (
+        "没有用户名为 {username} 的操作员。",
+        "No operator is named {username}.",
+    ),
+    # --- records and store ---
+    "key.not_found": ("没有编号为 {key_id} 的钥匙记录。", "No key record {key_id}."),
+    "key.illegal_move": (
+        "钥匙当前状态为“{from_state}”，不能改为“{to_state}”。",
+        "The key is {from_state}; it cannot become {to_state}.",
+    ),
+    "case.not_found": ("没有业务单号 {code} 的记录。", "No case has the code {code}."),
+    "case.already_closed": ("该业务已办结。", "This case is already closed."),
+    "enterprise.name_required": ("请填写企业名称。", "The enterprise name is required."),
+    "enterprise.not_found": (
+        "没有统一社会信用代码为 {uscc} 的企业。",
+        "No enterprise has the code {uscc}.",
+    ),
+    "store.cannot_open": (
+        "无法打开数据库 {path}：{problem}",
+        "Cannot open the database {path}: {problem}",
+    ),
+    "store.busy": (
+        "数据库正忙，请稍后重试（{problem}）。",
+        "The database is busy; try again in a moment ({problem}).",
+    ),
+    "store.write_failed": (
+        "数据未能保存，本次操作未生效（{problem}）。",
+        "Nothing was saved; the action did not take effect ({problem}).",
+    ),
+    "store.too_new": (
+        "数据库版本 {found} 比本程序支持的版本 {supported} 新，请升级柜台程序。",
+        "The database is at version {found}, newer than this kiosk's {supported}: upgrade the"
+        " kiosk.",
+    ),
+    "hashkey.missing": (
+        "找不到身份证号加密密钥文件 {path}，请先运行 kiosk init。",
+        "The ID-number hash key {path} is missing: run kiosk init first.",
+    ),
+    "hashkey.bad": (
+        "身份证号加密密钥文件 {path} 无效：{problem}",
+        "The ID-number hash key {path} is not valid: {problem}",
+    ),
+    # --- configuration ---
+    "config.not_found": (
+        "找不到配置文件 {path}。可运行 kiosk init --config {path} --office BJ 生成。",
+        "Configuration file {path} not found. Create one with"
+        " kiosk init --config {path} --office BJ.",
+    ),
+    "config.unreadable": ("无法读取配置文件 {path}：{problem}", "Cannot read {path}: {problem}"),
+    "config.bad_toml": (
+        "配置文件 {path} 不是有效的 TOML：{problem}",
+        "Configuration file {path} is not valid TOML: {problem}",
+    ),
+    "config.invalid": (
+        "配置文件 {path} 有误：\n{problems}",
+        "Configuration file {path} has problems:\n{problems}",
+    ),
+    # --- command line ---
+    "cli.password_prompt": ("请设置密码：", "New password:"),
+    "cli.password_again": ("请再次输入密码：", "Type it again:"),
+    "cli.admin_password_prompt": ("请输入您的管理员密码：", "Your admin password:"),
+    "cli.password_mismatch": ("两次输入的密码不一致。", "The two passwords differ."),
+    "cli.password_needed": (
+        "需要密码：请在终端中运行，或设置环境变量 {env}。",
+        "A password is needed: run in a terminal, or set {env}.",
+    ),
+    "cli.unknown_office": (
+        "{office} 不是37家受理机构之一。",
+        "{office} is not one of the 37 accepting institutions.",
+    ),
+    "cli.config_written": ("已生成配置文件 {path}。", "Configuration written to {path}."),
+    "cli.hash_key_written": (
+        "已生成身份证号加密密钥 {path}（请妥善保管）。",
+        "ID-number hash key written to {path} (keep it safe).",
+    ),
+    "cli.already_initialised": (
+        "数据库 {path} 已初始化，无需重复操作。",
+        "Database {path} is already initialised.",
+    ),
+    "cli.initialised": (
+        "数据库 {path} 已建立，管理员账号 {username} 已创建。",
+        "Database {path} is ready, with the admin account {username}.",
+    ),
+    "cli.operator_added": (
+        "已新增操作员 {username}（{role}）。",
+        "Operator {username} ({role}) added.",
+    ),
+    "audit.verify_ok": (
+        "审计记录完整：共 {count} 条，校验通过。",
+        "Audit trail intact: {count} events verified.",
+    ),
+    "audit.verify_broken": (
+        "审计记录被改动：第 {seq} 条事件校验不符（{problem}）。",
+        "Audit trail broken at event {seq}: {problem}.",
+    ),
+    # --- doctor ---
+    "doctor.config_ok": (
+        "{path}（受理机构 {office}，{counter} 号窗口）",
+        "{path} (office {office}, counter {counter})",
+    ),
+    "doctor.fix_config": ("按提示修改配置文件", "correct the configuration file as shown"),
+    "doctor.db_missing": ("数据库 {path} 不存在", "database {path} does not exist"),
+    "doctor.fix_init": ("运行 kiosk init --config <配置文件>", "run kiosk init --config <file>"),
+    "doctor.fix_db": (
+        "检查文件权限与磁盘空间，必要时从备份恢复",
+        "check file permissions and disk space; restore from backup if needed",
+    ),
+    "doctor.db_version": (
+        "数据库版本 {found}，程序需要 {expected}",
+        "schema version {found}, the kiosk expects {expected}",
+    ),
+    "doctor.db_corrupt": (
+        "数据库 {path} 完整性检查未通过",
+        "database {path} fails its integrity check",
+    ),
+    "doctor.fix_audit": (
+        "审计记录被改动：请保留现场并报告主管",
+        "the audit trail was tampered with: keep the file as it is and tell a supervisor",
+    ),
+    "doctor.db_ok": (
+        "{path}，审计记录 {events} 条校验通过",
+        "{path}, {events} audit events verified",
+    ),
+    "doctor.key_open": ("密钥文件 {path} 其他用户可读", "key file {path} is readable by others"),
+    "doctor.fix_key_mode": ("运行 chmod 600 <密钥文件>", "run chmod 600 on the key file"),
+    "doctor.key_ok": ("{path}", "{path}"),
+    "doctor.calendar_unknown": (
+        "{year} 年的节假日安排尚未录入，期限暂按周末计算",
+        "holidays for {year} are not known yet; deadlines count weekends only",
+    ),
+    "doctor.fix_calendar": (
+        "国务院公布后在 rules.holidays_file 中录入放假和调休日期",
+        "fill in days off and make-up workdays in rules.holidays_file once the State Council"
+        " publishes them",
+    ),
+    "doctor.calendar_ok": ("未来90天的工作日安排已知", "working days known for the next 90 days"),
+    "doctor.not_configured": ("未配置", "not configured"),
+    "doctor.fix_token": (
+        "安装电子钥匙服务商的驱动，并在 [token] module 中填写其 PKCS#11 库路径",
+        "install the key provider's driver and set its PKCS#11 library in [token] module",
+    ),
+    "doctor.module_missing": ("找不到 PKCS#11 库 {path}", "PKCS#11 library {path} not found"),
+    "doctor.module_hangs": ("PKCS#11 库 {path} 加载无响应", "PKCS#11 library {path} hangs on load"),
+    "doctor.module_bad": (
+        "{path} 不是可用的 PKCS#11 库：{problem}",
+        "{path} is not a usable PKCS#11 library: {problem}",
+    ),
+    "doctor.module_ok": ("{path}（{slots} 个插槽）", "{path} ({slots} slots)"),
+    "doctor.fix_printer": (
+        "检查打印机电源和连线，并核对 [printer] connection",
+        "check the printer's power and cable, and [printer] connection",
+    ),
+    "doctor.printer_unwritable": ("无法写入打印输出 {spec}", "cannot write to {spec}"),
+    "doctor.printer_missing": ("找不到打印机 {spec}", "printer {spec} not found"),
+    "doctor.printer_unreachable": (
+        "无法连接打印机 {spec}：{problem}",
+        "cannot reach printer {spec}: {problem}",
+    ),
+    "doctor.printer_ok": ("{spec}", "{spec}"),
+    "doctor.central_no_token": (
+        "已配置 {url}，但缺少本窗口的访问令牌",
+        "{url} is set but this counter's token is missing",
+    ),
+    "doctor.fix_central_token": (
+        "设置环境变量 KIOSK_CENTRAL_TOKEN",
+        "set the KIOSK_CENTRAL_TOKEN environment variable",
+    ),
+    "doctor.central_unreachable": (
+        "无法连接 {url}：{problem}（柜台可离线工作，恢复后自动同步）",
+        "cannot reach {url}: {problem} (the counter works offline and syncs later)",
+    ),
+    "doctor.fix_central": (
+        "检查网络与 [central] url",
+        "check the network and [central] url",
+    ),
+    "doctor.central_ok": ("{url}", "{url}"),
+}

@@ -1,0 +1,140 @@
+"""The local SQLite store: one file, WAL, synchronous=FULL, foreign keys, BEGIN IMMEDIATE.
+
+Every write goes through :meth:`Store.transaction`, so a state row and its audit event
+commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from data.migrations import MIGRATIONS, SCHEMA_VERSION
+from kiosk.errors import StoreError
+
+
+class Store:
+    """An open kiosk database.
+
+    Args:
+        path: the SQLite file (created if missing).
+        busy_timeout_ms: how long a writer waits for another one before giving up.
+    """
+
+    def __init__(self, path: Path, busy_timeout_ms: int = 5000) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: Python never opens a transaction behind our back;
+            # transaction() below decides when one starts, and that it is IMMEDIATE.
+            conn = sqlite3.connect(
+                path,
+                timeout=busy_timeout_ms / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except (sqlite3.Error, OSError) as error:
+            raise StoreError("store.cannot_open", path=str(path), problem=str(error)) from None
+        if mode.lower() != "wal":
+            raise StoreError("store.cannot_open", path=str(path), problem=f"journal_mode={mode}")
+        conn.row_factory = sqlite3.Row
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        with self._lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction begun with ``BEGIN IMMEDIATE``; rolled back on any error.
+
+        Nested use joins the outer transaction through a savepoint.
+        """
+        with self._lock:
+            if self.conn.in_transaction:
+                with self.db.atomic():
+                    yield self.conn
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise StoreError("store.busy", problem=str(error)) from None
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise StoreError("store.write_failed", problem=str(error)) from None
+
+    def query(
+        self, sql: str, params: tuple[object, ...] | dict[str, object] = ()
+    ) -> list[sqlite3.Row]:
+        """Rows of a read-only query."""
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def query_one(
+        self, sql: str, params: tuple[object, ...] | dict[str, object] = ()
+    ) -> sqlite3.Row | None:
+        """The first row of a read-only query, or None."""
+        with self._lock:
+            row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+            return row
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the file (0 for a new file)."""
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
+
+    def migrate(self) -> int:
+        """Apply every migration newer than the file, each in its own transaction.
+
+        Returns the number applied. Raises StoreError for a file made by a newer kiosk.
+        """
+        applied = 0
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise StoreError("store.too_new", found=current, supported=SCHEMA_VERSION)
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            with self.transaction() as conn:
+                migration(conn)
+                conn.execute(f"PRAGMA user_version = {version}")
+            applied += 1
+        return applied
+
+    def integrity_ok(self) -> bool:
+        """True when ``PRAGMA integrity_check`` finds nothing wrong."""
+        with self._lock:
+            return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+
+def open_store(path: Path, busy_timeout_ms: int = 5000) -> Store:
+    """Open the database at ``path`` and bring its schema up to date."""
+    store = Store(path, busy_timeout_ms)
+    try:
+        store.migrate()
+    except BaseException:
+        store.close()
+        raise
+    return store

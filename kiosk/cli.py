@@ -1,0 +1,262 @@
+"""The ``kiosk`` command: init, run, doctor, audit verify, operator, demo."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from data.audit import verify_chain
+from data.i18n import translate
+from data.models import Role
+from data.store import open_store
+from kiosk.clock import china_now
+from kiosk.config import EXAMPLE_CONFIG, Settings, load_settings
+from kiosk.errors import KioskError
+from kiosk.hash_key import create_hash_key
+
+INIT_PASSWORD_ENV = "KIOSK_INIT_PASSWORD"
+OPERATOR_PASSWORD_ENV = "KIOSK_OPERATOR_PASSWORD"
+ADMIN_PASSWORD_ENV = "KIOSK_ADMIN_PASSWORD"
+
+
+def cli_language() -> str:
+    """The language of command-line messages: KIOSK_LANG (zh or en), Chinese by default."""
+    return "en" if os.environ.get("KIOSK_LANG", "zh").lower().startswith("en") else "zh"
+
+
+def say(key: str, **params: object) -> None:
+    """Print a catalog message in the command-line language."""
+    print(translate(key, cli_language(), **params))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Counter kiosk for enterprise CA electronic keys (电子钥匙柜台).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    init = commands.add_parser("init", help="create the database and the first account")
+    _config_argument(init)
+    init.add_argument("--office", help="office code for a new configuration file, e.g. BJ")
+    init.add_argument("--username", default="admin", help="first account's login name")
+    init.add_argument("--display-name", default="", help="first account's full name")
+    init.set_defaults(handler=command_init)
+
+    run = commands.add_parser("run", help="start the kiosk")
+    _config_argument(run)
+    run.set_defaults(handler=command_run)
+
+    doctor = commands.add_parser("doctor", help="check configuration, database and devices")
+    _config_argument(doctor)
+    doctor.set_defaults(handler=command_doctor)
+
+    audit = commands.add_parser("audit", help="audit trail tools")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_commands.add_parser("verify", help="walk the event hash chain")
+    _config_argument(verify)
+    verify.set_defaults(handler=command_audit_verify)
+
+    operator = commands.add_parser("operator", help="list or add operator accounts")
+    operator_commands = operator.add_subparsers(
+        dest="operator_command", metavar="ACTION", required=True
+    )
+    listing = operator_commands.add_parser("list", help="list accounts")
+    _config_argument(listing)
+    listing.set_defaults(handler=command_operator_list)
+    add = operator_commands.add_parser(
+        "add", help=f"add an account (the admin's password from {ADMIN_PASSWORD_ENV} or asked)"
+    )
+    _config_argument(add)
+    add.add_argument("--admin", required=True, help="your admin login name")
+    add.add_argument("--username", required=True)
+    add.add_argument("--display-name", default="")
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
+    add.set_defaults(handler=command_operator_add)
+
+    demo = commands.add_parser("demo", help="seed a demo counter and start it")
+    demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="demo folder")
+    demo.add_argument("--reset", action="store_true", help="start again from a fresh seed")
+    demo.add_argument("--seed-only", action="store_true", help="seed, print the config path")
+    demo.set_defaults(handler=command_demo)
+    return parser
+
+
+def _config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, required=True, help="the kiosk's TOML file")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except KioskError as error:
+        print(error.message(cli_language()), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _ask_password(env_name: str, prompt_key: str, confirm: bool) -> str:
+    from_env = os.environ.get(env_name)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise KioskError("cli.password_needed", env=env_name)
+    language = cli_language()
+    password = getpass.getpass(translate(prompt_key, language) + " ")
+    if confirm and getpass.getpass(translate("cli.password_again", language) + " ") != password:
+        raise KioskError("cli.password_mismatch")
+    return password
+
+
+def command_init(args: argparse.Namespace) -> int:
+    """Create the config (if asked), the hash key, the database and the first admin."""
+    from kiosk.services.operators import count_operators, create_operator
+
+    config_path: Path = args.config
+    if not config_path.exists() and args.office:
+        from data.offices import find_office
+
+        office = find_office(args.office)
+        if office is None:
+            raise KioskError("cli.unknown_office", office=args.office)
+        config_path.parent.mkdir(parents=True, exist_ok=True)
+        config_path.write_text(EXAMPLE_CONFIG.format(office=office.code, counter_id=1), "utf-8")
+        say("cli.config_written", path=str(config_path))
+    settings = load_settings(config_path)
+    key_file = settings.database.id_hash_key_file
+    if not key_file.exists():
+        create_hash_key(key_file)
+        say("cli.hash_key_written", path=str(key_file))
+    store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    try:
+        if count_operators(store) > 0:
+            say("cli.already_initialised", path=str(settings.database.path))
+            return 0
+        password = _ask_password(INIT_PASSWORD_ENV, "cli.password_prompt", confirm=True)
+        operator = create_operator(
+            store,
+            username=args.username,
+            display_name=args.display_name or args.username,
+            role=Role.ADMIN,
+            password=password,
+            created_by=None,
+            now=china_now(),
+        )
+        say("cli.initialised", path=str(settings.database.path), username=operator.username)
+        return 0
+    finally:
+        store.close()
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """Start the Textual kiosk on the configuration."""
+    settings = load_settings(args.config)
+    return run_app(settings)
+
+
+def run_app(settings: Settings) -> int:
+    """Build the context and run the app until it quits."""
+    from kiosk.app import KioskApp
+    from kiosk.context import build_context
+
+    context = build_context(settings)
+    try:
+        KioskApp(context).run()
+    finally:
+        context.close()
+    return 0
+
+
+def command_doctor(args: argparse.Namespace) -> int:
+    """Print one line per check; exit 1 if any check found a problem."""
+    from kiosk.doctor import print_report, run_checks
+
+    results = run_checks(args.config)
+    print_report(results, cli_language())
+    return 1 if any(result.status == "problem" for result in results) else 0
+
+
+def command_audit_verify(args: argparse.Namespace) -> int:
+    """Walk the hash chain; exit 1 naming the first event that does not match."""
+    settings = load_settings(args.config)
+    store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    try:
+        report = verify_chain(store.conn)
+    finally:
+        store.close()
+    if report.ok:
+        say("audit.verify_ok", count=report.checked)
+        return 0
+    say("audit.verify_broken", seq=report.bad_seq, problem=report.problem)
+    return 1
+
+
+def command_operator_list(args: argparse.Namespace) -> int:
+    """List the accounts with their roles and lock state."""
+    from kiosk.services.operators import list_operators
+
+    settings = load_settings(args.config)
+    store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    try:
+        for operator in list_operators(store):
+            locked = " (locked)" if operator.locked_until else ""
+            print(f"{operator.username}\t{operator.role.value}\t{operator.display_name}{locked}")
+    finally:
+        store.close()
+    return 0
+
+
+def command_operator_add(args: argparse.Namespace) -> int:
+    """Add an account after checking the admin's own password."""
+    from kiosk.services.operators import LockoutPolicy, authenticate, create_operator
+
+    settings = load_settings(args.config)
+    store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    try:
+        admin_password = _ask_password(ADMIN_PASSWORD_ENV, "cli.admin_password_prompt", False)
+        security = settings.security
+        admin = authenticate(
+            store,
+            args.admin,
+            admin_password,
+            now=china_now(),
+            policy=LockoutPolicy(security.lockout_failures, security.lockout_minutes),
+        )
+        password = _ask_password(OPERATOR_PASSWORD_ENV, "cli.password_prompt", confirm=True)
+        operator = create_operator(
+            store,
+            username=args.username,
+            display_name=args.display_name or args.username,
+            role=Role(args.role),
+            password=password,
+            created_by=admin,
+            now=china_now(),
+        )
+        say("cli.operator_added", username=operator.username, role=operator.role.value)
+    finally:
+        store.close()
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """Seed the demo folder (once, or again with --reset) and start the kiosk on it."""
+    from kiosk.demo import seed_demo
+
+    config_path = seed_demo(args.dir, reset=args.reset)
+    if args.seed_only:
+        print(config_path)
+        return 0
+    return run_app(load_settings(config_path))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,238 @@
+"""The kiosk's configuration: a TOML file validated by pydantic.
+
+A bad file becomes one ``ConfigError`` whose message names each field and its problem.
+Relative paths in the file are taken relative to the file's own folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from data.offices import Office, all_offices, find_office
+from devices.printer_spec import PrinterSpec, parse_printer_spec
+from kiosk.errors import KioskError
+
+CENTRAL_TOKEN_ENV = "KIOSK_CENTRAL_TOKEN"
+
+
+class ConfigError(KioskError):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CounterSettings(_Section):
+    """Who and where this counter is, and how its screen behaves."""
+
+    office: str = Field(description="Code (e.g. BJ) or Chinese name of the accepting institution")
+    counter_id: Annotated[int, Field(ge=1, le=99)] = 1
+    """Number of this counter within the office (1-99); part of every tracking code."""
+    language: Literal["zh", "en"] = "zh"
+    idle_lock_minutes: Annotated[float, Field(gt=0, le=240)] = 5
+    """Minutes without a key press or click before the screen locks."""
+
+    @field_validator("office")
+    @classmethod
+    def _known_office(cls, value: str) -> str:
+        office = find_office(value)
+        if office is None:
+            codes = ", ".join(o.code for o in all_offices())
+            raise ValueError(f"not one of the 37 accepting institutions (codes: {codes})")
+        return office.code
+
+
+class DatabaseSettings(_Section):
+    """The local SQLite file and the key that hashes ID numbers."""
+
+    path: Path = Path("kiosk.db")
+    id_hash_key_file: Path = Path("id-hash.key")
+    """32 random bytes shared by the province's counters; made by ``kiosk init`` if missing."""
+    busy_timeout_ms: Annotated[int, Field(ge=100, le=60_000)] = 5000
+
+
+class TokenSettings(_Section):
+    """The PKCS#11 module of the key provider's tokens."""
+
+    module: Path | None = None
+    """Path of the vendor's PKCS#11 library (.so); unset means no token reader."""
+
+
+class PrinterSettings(_Section):
+    """The receipt printer."""
+
+    connection: PrinterSpec = Field(default_factory=lambda: PrinterSpec(kind="none"))
+    paper_width_mm: Literal[58, 80] = 80
+
+    @field_validator("connection", mode="before")
+    @classmethod
+    def _parse_connection(cls, value: object) -> object:
+        return parse_printer_spec(value) if isinstance(value, str) else value
+
+
+class CentralSettings(_Section):
+    """The central API this counter syncs with."""
+
+    url: str = ""
+    """Base URL, e.g. https://kiosk-hub.example.gov.cn; empty means not configured."""
+    token: str = ""
+    """Bearer token of this counter; the environment variable KIOSK_CENTRAL_TOKEN overrides it."""
+    tracking_url: str = "https://www.licence.org.cn/track/"
+    """Prefix of the tracking URL encoded in receipt QR codes."""
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+
+class RuleSettings(_Section):
+    """Deadlines of the process that the office may set."""
+
+    notice_deadline_workdays: Annotated[int, Field(ge=1, le=10)] = 2
+    cancellation_ship_workdays: Annotated[int, Field(ge=1, le=10)] = 2
+    expiry_warning_days: Annotated[int, Field(ge=1, le=365)] = 30
+    holidays_file: Path | None = None
+    """TOML table of days off and make-up workdays for years chinese-calendar does not know."""
+
+
+class SecuritySettings(_Section):
+    """Operator login protection."""
+
+    lockout_failures: Annotated[int, Field(ge=3, le=10)] = 5
+    lockout_minutes: Annotated[int, Field(ge=1, le=120)] = 5
+
+
+class Settings(_Section):
+    """The whole configuration file."""
+
+    counter: CounterSettings
+    database: DatabaseSettings = DatabaseSettings()
+    token: TokenSettings = TokenSettings()
+    printer: PrinterSettings = PrinterSettings()
+    central: CentralSettings = CentralSettings()
+    rules: RuleSettings = RuleSettings()
+    security: SecuritySettings = SecuritySettings()
+
+    @property
+    def office(self) -> Office:
+        """The accepting institution this counter belongs to."""
+        office = find_office(self.counter.office)
+        assert office is not None  # validated on load
+        return office
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate the configuration file at ``path``.
+
+    Raises:
+        ConfigError: naming the file, and each bad field with its problem.
+    """
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("config.not_found", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError("config.unreadable", path=str(path), problem=str(error)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("config.bad_toml", path=str(path), problem=str(error)) from None
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(
+            "config.invalid", path=str(path), problems=describe_problems(error)
+        ) from None
+    return _resolve_paths(settings, path.parent.resolve())
+
+
+def describe_problems(error: ValidationError) -> str:
+    """One line per bad field: ``section.field: problem``."""
+    lines = []
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"]) or "(file)"
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "unknown setting (check the spelling)"
+        elif problem["type"] == "missing":
+            message = "required, but missing"
+        lines.append(f"  {field}: {message}")
+    return "\n".join(lines)
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    def resolve(path: Path) -> Path:
+        return path if path.is_absolute() else base / path
+
+    database = settings.database.model_copy(
+        update={
+            "path": resolve(settings.database.path),
+            "id_hash_key_file": resolve(settings.database.id_hash_key_file),
+        }
+    )
+    rules = settings.rules
+    if rules.holidays_file is not None:
+        rules = rules.model_copy(update={"holidays_file": resolve(rules.holidays_file)})
+    central = settings.central
+    env_token = os.environ.get(CENTRAL_TOKEN_ENV)
+    if env_token:
+        central = central.model_copy(update={"token": env_token})
+    token = settings.token
+    if token.module is not None and not token.module.is_absolute():
+        token = token.model_copy(update={"module": resolve(token.module)})
+    printer = settings.printer
+    if printer.connection.kind == "file":
+        path = resolve(Path(printer.connection.path))
+        connection = printer.connection.model_copy(update={"path": str(path)})
+        printer = printer.model_copy(update={"connection": connection})
+    return settings.model_copy(
+        update={
+            "database": database,
+            "rules": rules,
+            "central": central,
+            "token": token,
+            "printer": printer,
+        }
+    )
+
+
+EXAMPLE_CONFIG = """\
+# Counter kiosk configuration. Relative paths are relative to this file's folder.
+[counter]
+office = "{office}"          # code (e.g. BJ) or Chinese name of one of the 37 institutions
+counter_id = {counter_id}             # 1-99, part of every tracking code
+language = "zh"            # zh or en
+idle_lock_minutes = 5
+
+[database]
+path = "kiosk.db"
+id_hash_key_file = "id-hash.key"
+
+[token]
+# module = "/usr/lib/softhsm/libsofthsm2.so"
+
+[printer]
+connection = "none"  # none | file:PATH | usb:VID:PID | serial:DEV[:BAUD] | network:HOST[:PORT]
+paper_width_mm = 80
+
+[central]
+url = ""                   # e.g. https://hub.example.gov.cn
+# token: set KIOSK_CENTRAL_TOKEN in the environment rather than here
+
+[rules]
+notice_deadline_workdays = 2
+"""

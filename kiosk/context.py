@@ -1,0 +1,56 @@
+"""Everything a running kiosk needs, built in one place for the entry point and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from data.i18n import Translator
+from data.store import Store, open_store
+from kiosk.clock import Clock, china_now
+from kiosk.config import Settings
+from kiosk.hash_key import load_hash_key
+from kiosk.rules.workdays import WorkCalendar, load_local_calendar
+from kiosk.services.cases import Counter
+from kiosk.services.operators import LockoutPolicy
+
+
+@dataclass
+class KioskContext:
+    """The settings, the open store and the helpers that services are handed."""
+
+    settings: Settings
+    store: Store
+    id_hash_key: bytes
+    calendar: WorkCalendar
+    clock: Clock = china_now
+    translator: Translator = field(default_factory=Translator)
+
+    @property
+    def counter(self) -> Counter:
+        """This counter's office code and number (for tracking codes)."""
+        return Counter(self.settings.counter.office, self.settings.counter.counter_id)
+
+    @property
+    def lockout(self) -> LockoutPolicy:
+        """The login lockout policy from the settings."""
+        security = self.settings.security
+        return LockoutPolicy(failures=security.lockout_failures, minutes=security.lockout_minutes)
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
+
+
+def build_context(settings: Settings, clock: Clock = china_now) -> KioskContext:
+    """Open the store (migrating it), load the hash key and the working-day calendar."""
+    id_hash_key = load_hash_key(settings.database.id_hash_key_file)
+    calendar = WorkCalendar(load_local_calendar(settings.rules.holidays_file))
+    store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    return KioskContext(
+        settings=settings,
+        store=store,
+        id_hash_key=id_hash_key,
+        calendar=calendar,
+        clock=clock,
+        translator=Translator(settings.counter.language),
+    )

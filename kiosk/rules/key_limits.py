@@ -1,0 +1,46 @@
+"""How many electronic keys an enterprise may hold, and which application kind fits."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from kiosk.errors import ValidationError
+
+MAX_LIVE_KEYS = 3
+
+
+class KeyKind(StrEnum):
+    """The kind of key application (首次申领 / 增办 / 补办)."""
+
+    FIRST = "first"
+    ADDITIONAL = "additional"
+    REPLACEMENT = "replacement"
+
+
+def check_new_key_allowed(kind: KeyKind, live_keys: int, replaces_live_key: bool = False) -> None:
+    """Refuse a key application that breaks the holding rules; return ``None`` when allowed.
+
+    ``live_keys`` is the number of keys the enterprise holds now (not cancelled, not revoked).
+    A first key needs none held; an additional key needs at least one and fewer than
+    ``MAX_LIVE_KEYS``; a replacement takes the place of a live key (``replaces_live_key``),
+    so the count does not change.
+
+    Raises:
+        ValidationError: ``keys.first_but_has_keys`` (``live``);
+            ``keys.additional_without_first``; ``keys.limit_reached`` (``live``, ``limit``);
+            ``keys.replacement_needs_old``.
+        ValueError: ``live_keys`` is negative or ``kind`` unknown (a programming error).
+    """
+    if live_keys < 0:
+        raise ValueError(f"live_keys must be >= 0, got {live_keys}")
+    kind = KeyKind(kind)  # also accepts the stored string value; ValueError if unknown
+    if kind is KeyKind.FIRST:
+        if live_keys > 0:
+            raise ValidationError("keys.first_but_has_keys", live=live_keys)
+    elif kind is KeyKind.ADDITIONAL:
+        if live_keys == 0:
+            raise ValidationError("keys.additional_without_first")
+        if live_keys >= MAX_LIVE_KEYS:
+            raise ValidationError("keys.limit_reached", live=live_keys, limit=MAX_LIVE_KEYS)
+    elif not replaces_live_key or live_keys == 0:
+        raise ValidationError("keys.replacement_needs_old")

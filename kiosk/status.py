@@ -1,0 +1,57 @@
+"""What the status bar says: operator, office, token, printer, sync backlog and time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data.models import Operator
+from kiosk.context import KioskContext
+
+
+@dataclass(frozen=True)
+class StatusItems:
+    """The texts the status bar shows, already translated."""
+
+    operator: str
+    office: str
+    token: str
+    printer: str
+    sync: str
+    clock: str
+
+
+def unsynced_events(context: KioskContext) -> int:
+    """Events not yet delivered to the central API."""
+    row = context.store.query_one("SELECT count(*) FROM events WHERE synced_at IS NULL")
+    return int(row[0]) if row else 0
+
+
+def status_items(context: KioskContext, operator: Operator) -> StatusItems:
+    """The status bar texts for ``operator`` in the current language."""
+    t = context.translator.t
+    settings = context.settings
+    language = context.translator.language
+    not_configured = t("status.not_configured")
+    token = t(
+        "status.token",
+        state=not_configured if settings.token.module is None else t("status.token_none"),
+    )
+    printer_state = (
+        not_configured if settings.printer.connection.kind == "none" else t("status.unknown")
+    )
+    sync_state = (
+        t("status.sync_backlog", count=unsynced_events(context))
+        if settings.central.url
+        else not_configured
+    )
+    return StatusItems(
+        operator=t(
+            "status.operator", name=operator.display_name, role=t(f"role.{operator.role.value}")
+        ),
+        office=settings.office.name(language)
+        + t("status.counter", number=settings.counter.counter_id),
+        token=token,
+        printer=t("status.printer", state=printer_state),
+        sync=t("status.sync", state=sync_state),
+        clock=context.clock().strftime("%Y-%m-%d %H:%M"),
+    )

@@ -1,0 +1,51 @@
+"""The base of every kiosk screen: translated text and the key bar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual.screen import ModalScreen, Screen
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+    from kiosk.context import KioskContext
+
+
+class KioskScreenMixin:
+    """Helpers shared by full screens and dialogs."""
+
+    KEYS: ClassVar[list[tuple[str, str, str]]] = []
+    """What the key bar shows: (key label, action, catalog key of its description)."""
+
+    @property
+    def kiosk(self) -> KioskApp:
+        """The running kiosk app."""
+        from kiosk.app import KioskApp
+
+        app = self.app  # type: ignore[attr-defined]
+        assert isinstance(app, KioskApp)
+        return app
+
+    @property
+    def context(self) -> KioskContext:
+        """The kiosk's settings, store and helpers."""
+        return self.kiosk.context
+
+    def t(self, key: str, **params: Any) -> str:
+        """A catalog message in the current language."""
+        return self.kiosk.context.translator.t(key, **params)
+
+    async def relabel(self) -> None:
+        """Show the screen again in the current language (after a language switch)."""
+        await self.recompose()  # type: ignore[attr-defined]
+
+
+class KioskScreen(KioskScreenMixin, Screen[None]):
+    """A full screen of the kiosk."""
+
+
+ResultT = TypeVar("ResultT")
+
+
+class KioskDialog(KioskScreenMixin, ModalScreen[ResultT]):
+    """A dialog over the current screen that returns a ``ResultT``."""
