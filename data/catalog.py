@@ -287,6 +287,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "已新增操作员 {username}（{role}）。",
         "Operator {username} ({role}) added.",
     ),
+    "cli.file_error": (
+        "文件操作失败：{problem}",
+        "A file could not be read or written: {problem}",
+    ),
+    "demo.not_demo_folder": (
+        "{path} 不是演示目录（其中没有由 kiosk demo 生成的 kiosk.toml），"
+        "为防误删，--reset 不会清空它。请换一个 --dir。",
+        "{path} is not a demo folder (it has no kiosk.toml made by kiosk demo), so --reset "
+        "will not delete it. Choose another --dir.",
+    ),
     "audit.verify_ok": (
         "审计记录完整：共 {count} 条，校验通过。",
         "Audit trail intact: {count} events verified.",

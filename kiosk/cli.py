@@ -100,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KioskError as error:
         print(error.message(cli_language()), file=sys.stderr)
         return 1
+    except OSError as error:  # e.g. no permission to write the config or key file
+        print(translate("cli.file_error", cli_language(), problem=str(error)), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -79,7 +79,13 @@ class PrinterSettings(_Section):
     @field_validator("connection", mode="before")
     @classmethod
     def _parse_connection(cls, value: object) -> object:
-        return parse_printer_spec(value) if isinstance(value, str) else value
+        if isinstance(value, PrinterSpec):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(
+                'must be text such as "none", "usb:04b8:0202" or "network:192.168.1.50:9100"'
+            )
+        return parse_printer_spec(value)
 
 
 class CentralSettings(_Section):
@@ -151,6 +157,8 @@ def load_settings(path: Path) -> Settings:
         raise ConfigError("config.unreadable", path=str(path), problem=str(error)) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError("config.bad_toml", path=str(path), problem=str(error)) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and tables
+        raise ConfigError("config.bad_toml", path=str(path), problem="nested too deeply") from None
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as error:

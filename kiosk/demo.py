@@ -12,6 +12,7 @@ from data.models import CaseKind, EnterpriseKind, Role
 from data.store import Store, open_store
 from kiosk.clock import china_now
 from kiosk.config import load_settings
+from kiosk.errors import KioskError
 from kiosk.hash_key import create_hash_key, load_hash_key
 from kiosk.rules.key_limits import KeyKind
 from kiosk.rules.workdays import WorkCalendar
@@ -95,6 +96,8 @@ def seed_demo(folder: Path, reset: bool = False) -> Path:
     """Create the demo folder once (or again after ``reset``) and return its config path."""
     config_path = folder / "kiosk.toml"
     if reset and folder.exists():
+        if not _is_demo_folder(folder):
+            raise KioskError("demo.not_demo_folder", path=str(folder))
         shutil.rmtree(folder)
     if config_path.exists():
         return config_path
@@ -105,6 +108,18 @@ def seed_demo(folder: Path, reset: bool = False) -> Path:
     create_hash_key(settings.database.id_hash_key_file)
     _seed_records(settings.database.path, load_hash_key(settings.database.id_hash_key_file))
     return config_path
+
+
+def _is_demo_folder(folder: Path) -> bool:
+    """True for an empty folder or one whose kiosk.toml ``kiosk demo`` wrote (so ``--reset``
+    never deletes a real counter's folder given by mistake)."""
+    if not folder.is_dir():
+        return False
+    config_path = folder / "kiosk.toml"
+    if not config_path.is_file():
+        return not any(folder.iterdir())
+    with config_path.open("rb") as handle:
+        return handle.readline().decode("utf-8", "replace") == DEMO_CONFIG.splitlines(True)[0]
 
 
 def _seed_records(db_path: Path, id_hash_key: bytes) -> None:

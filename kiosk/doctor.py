@@ -69,9 +69,12 @@ def run_checks(config_path: Path) -> list[CheckResult]:
 
 
 def print_report(results: list[CheckResult], language: str) -> None:
-    """Print ``status  item  finding [-> fix]`` lines."""
+    """Print one ``status  item  finding [-> fix]`` line per check."""
     for result in results:
         finding = translate(result.finding, language, **result.params)
+        # A finding of several lines (each bad setting of the file) stays on its check's line.
+        first, *details = [part.strip() for part in finding.splitlines() if part.strip()] or [""]
+        finding = " ".join([first, "; ".join(details)]) if details else first
         line = f"{result.status:<8}{result.item:<10}{finding}"
         if result.fix:
             line += "  -> " + translate(result.fix, language, **result.params)

@@ -1,0 +1,36 @@
+"""Driving the kiosk with Textual's Pilot."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, OptionList, Static
+
+from kiosk.app import KioskApp
+
+
+def screen_text(app: KioskApp) -> str:
+    """Every text the user can read on the top screen, joined by newlines."""
+    parts: list[str] = []
+    for widget in app.screen.query("*"):
+        if isinstance(widget, Static | Button):
+            parts.append(str(widget.render()))
+        elif isinstance(widget, OptionList):
+            parts.extend(str(option.prompt) for option in widget.options)
+    return "\n".join(parts)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and messages be handled."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def log_in(pilot: Pilot[None], username: str, password: str) -> None:
+    """Type a name and password at the login screen and press Enter."""
+    app = pilot.app
+    app.screen.query_one("#username", Input).value = username
+    await pilot.click("#password")
+    app.screen.query_one("#password", Input).value = password
+    await pilot.press("enter")
+    await settle(pilot)
