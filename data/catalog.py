@@ -283,6 +283,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "数据库 {path} 已建立，管理员账号 {username} 已创建。",
         "Database {path} is ready, with the admin account {username}.",
     ),
+    "cli.no_operators": (
+        "数据库 {path} 中还没有操作员账号，请先运行 kiosk init。",
+        "The database {path} has no operator accounts yet: run kiosk init first.",
+    ),
     "cli.operator_added": (
         "已新增操作员 {username}（{role}）。",
         "Operator {username} ({role}) added.",

@@ -170,9 +170,12 @@ def run_app(settings: Settings) -> int:
     """Build the context and run the app until it quits."""
     from kiosk.app import KioskApp
     from kiosk.context import build_context
+    from kiosk.services.operators import count_operators
 
     context = build_context(settings)
     try:
+        if count_operators(context.store) == 0:
+            raise KioskError("cli.no_operators", path=str(settings.database.path))
         KioskApp(context).run()
     finally:
         context.close()

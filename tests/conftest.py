@@ -63,11 +63,24 @@ def context(settings: Settings) -> Iterator[KioskContext]:
 @pytest.fixture
 def operators(context: KioskContext) -> dict[str, Operator]:
     """An admin, a clerk and a supervisor, by username."""
-    admin = create_operator(context.store, username="admin", display_name="管理员",
-                            role=Role.ADMIN, password=PASSWORDS["admin"], created_by=None, now=NOW)
+    admin = create_operator(
+        context.store,
+        username="admin",
+        display_name="管理员",
+        role=Role.ADMIN,
+        password=PASSWORDS["admin"],
+        created_by=None,
+        now=NOW,
+    )
     made = {"admin": admin}
     for username, name, role in (("clerk", "张敏", Role.CLERK), ("super", "王强", Role.SUPERVISOR)):
-        made[username] = create_operator(context.store, username=username, display_name=name,
-                                         role=role, password=PASSWORDS[username],
-                                         created_by=admin, now=NOW)
+        made[username] = create_operator(
+            context.store,
+            username=username,
+            display_name=name,
+            role=role,
+            password=PASSWORDS[username],
+            created_by=admin,
+            now=NOW,
+        )
     return made

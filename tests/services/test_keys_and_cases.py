@@ -17,22 +17,33 @@ from kiosk.services.enterprises import expect_key, save_enterprise
 from tests.conftest import NOW
 
 
-
 @pytest.fixture
 def enterprise(context, operators) -> str:
     from stdnum.cn import uscc
 
     body = "91110108MA01A2B3C"
     code = body + uscc.calc_check_digit(body)
-    save_enterprise(context.store, uscc=code, name="北京华贸进出口有限公司",
-                    kind=EnterpriseKind.DOMESTIC, operator="admin", now=NOW)
+    save_enterprise(
+        context.store,
+        uscc=code,
+        name="北京华贸进出口有限公司",
+        kind=EnterpriseKind.DOMESTIC,
+        operator="admin",
+        now=NOW,
+    )
     return code
 
 
 @pytest.fixture
 def key_id(context, enterprise) -> int:
-    return expect_key(context.store, uscc=enterprise, token_serial="SN-0001",
-                      kind=KeyKind.FIRST, operator="clerk", now=NOW).id
+    return expect_key(
+        context.store,
+        uscc=enterprise,
+        token_serial="SN-0001",
+        kind=KeyKind.FIRST,
+        operator="clerk",
+        now=NOW,
+    ).id
 
 
 def test_a_key_walks_its_whole_life(context, key_id) -> None:
@@ -44,10 +55,19 @@ def test_a_key_walks_its_whole_life(context, key_id) -> None:
     moves.change_key_state(store, key_id, KeyState.SHIPPED, operator="clerk", now=NOW)
     key = moves.change_key_state(store, key_id, KeyState.CANCELLED, operator="clerk", now=NOW)
     assert key.state is KeyState.CANCELLED
-    kinds = [r[0] for r in store.query("SELECT kind FROM events WHERE key_id = ? ORDER BY seq",
-                                       (key_id,))]
-    assert kinds == ["key.expected", "key.received", "key.notified", "key.handed_over",
-                     "key.cancel_requested", "key.shipped", "key.cancelled"]
+    kinds = [
+        r[0]
+        for r in store.query("SELECT kind FROM events WHERE key_id = ? ORDER BY seq", (key_id,))
+    ]
+    assert kinds == [
+        "key.expected",
+        "key.received",
+        "key.notified",
+        "key.handed_over",
+        "key.cancel_requested",
+        "key.shipped",
+        "key.cancelled",
+    ]
     assert verify_chain(store.conn).ok
 
 
@@ -85,16 +105,35 @@ def test_unknown_key_is_a_clear_error(context) -> None:
 def test_live_keys_count_towards_the_limit(context, enterprise, key_id) -> None:
     store = context.store
     for serial in ("SN-0002", "SN-0003"):
-        expect_key(store, uscc=enterprise, token_serial=serial, kind=KeyKind.ADDITIONAL,
-                   operator="clerk", now=NOW)
+        expect_key(
+            store,
+            uscc=enterprise,
+            token_serial=serial,
+            kind=KeyKind.ADDITIONAL,
+            operator="clerk",
+            now=NOW,
+        )
     assert moves.count_live_keys(store, enterprise) == 3
     with pytest.raises(ValidationError) as caught:
-        expect_key(store, uscc=enterprise, token_serial="SN-0004", kind=KeyKind.ADDITIONAL,
-                   operator="clerk", now=NOW)
+        expect_key(
+            store,
+            uscc=enterprise,
+            token_serial="SN-0004",
+            kind=KeyKind.ADDITIONAL,
+            operator="clerk",
+            now=NOW,
+        )
     assert caught.value.key == "keys.limit_reached"
     # A replacement takes the place of a live key: allowed, and still three counted.
-    expect_key(store, uscc=enterprise, token_serial="SN-0005", kind=KeyKind.REPLACEMENT,
-               operator="clerk", now=NOW, replaces_key_id=key_id)
+    expect_key(
+        store,
+        uscc=enterprise,
+        token_serial="SN-0005",
+        kind=KeyKind.REPLACEMENT,
+        operator="clerk",
+        now=NOW,
+        replaces_key_id=key_id,
+    )
     assert moves.count_live_keys(store, enterprise) == 3
 
 
@@ -107,11 +146,23 @@ def test_a_void_key_no_longer_counts(context, enterprise, key_id) -> None:
 
 
 def test_cases_get_sequential_checked_tracking_codes(context, enterprise) -> None:
-    first = open_case(context.store, kind=CaseKind.HANDOVER, counter=context.counter,
-                      operator="clerk", now=NOW, calendar=context.calendar,
-                      enterprise_uscc=enterprise)
-    second = open_case(context.store, kind=CaseKind.CERT_CHECK, counter=context.counter,
-                       operator="clerk", now=NOW, calendar=context.calendar)
+    first = open_case(
+        context.store,
+        kind=CaseKind.HANDOVER,
+        counter=context.counter,
+        operator="clerk",
+        now=NOW,
+        calendar=context.calendar,
+        enterprise_uscc=enterprise,
+    )
+    second = open_case(
+        context.store,
+        kind=CaseKind.CERT_CHECK,
+        counter=context.counter,
+        operator="clerk",
+        now=NOW,
+        calendar=context.calendar,
+    )
     assert first.tracking_code.startswith("BJ03-261125-0001-")
     assert second.tracking_code.startswith("BJ03-261125-0002-")
     assert parse_tracking_code(second.tracking_code).sequence == 2
@@ -119,8 +170,14 @@ def test_cases_get_sequential_checked_tracking_codes(context, enterprise) -> Non
 
 
 def test_a_mistyped_tracking_code_is_refused(context, operators) -> None:
-    case = open_case(context.store, kind=CaseKind.UNLOCK_HELP, counter=context.counter,
-                     operator="clerk", now=NOW, calendar=context.calendar)
+    case = open_case(
+        context.store,
+        kind=CaseKind.UNLOCK_HELP,
+        counter=context.counter,
+        operator="clerk",
+        now=NOW,
+        calendar=context.calendar,
+    )
     body, check = case.tracking_code[:-1], case.tracking_code[-1]
     wrong = body + ("0" if check != "0" else "1")
     with pytest.raises(ValidationError) as caught:
@@ -130,21 +187,48 @@ def test_a_mistyped_tracking_code_is_refused(context, operators) -> None:
 
 def test_due_dates_count_working_days(context, operators) -> None:
     # Wednesday 2026-11-25 + 2 working days = Friday 2026-11-27.
-    case = open_case(context.store, kind=CaseKind.INTAKE, counter=context.counter,
-                     operator="clerk", now=NOW, calendar=context.calendar, due_in_workdays=2)
+    case = open_case(
+        context.store,
+        kind=CaseKind.INTAKE,
+        counter=context.counter,
+        operator="clerk",
+        now=NOW,
+        calendar=context.calendar,
+        due_in_workdays=2,
+    )
     assert case.due_on == date(2026, 11, 27) and not case.due_estimated
     friday = NOW + timedelta(days=2)
-    late = open_case(context.store, kind=CaseKind.INTAKE, counter=context.counter,
-                     operator="clerk", now=friday, calendar=context.calendar, due_in_workdays=2)
+    late = open_case(
+        context.store,
+        kind=CaseKind.INTAKE,
+        counter=context.counter,
+        operator="clerk",
+        now=friday,
+        calendar=context.calendar,
+        due_in_workdays=2,
+    )
     assert late.due_on == date(2026, 12, 1)  # over the weekend
 
 
 def test_due_counts_for_the_home_screen(context, operators) -> None:
-    open_case(context.store, kind=CaseKind.INTAKE, counter=context.counter, operator="clerk",
-              now=NOW - timedelta(days=7), calendar=context.calendar, due_in_workdays=2)
-    due_today = open_case(context.store, kind=CaseKind.INTAKE, counter=context.counter,
-                          operator="clerk", now=NOW - timedelta(days=2),
-                          calendar=context.calendar, due_in_workdays=2)
+    open_case(
+        context.store,
+        kind=CaseKind.INTAKE,
+        counter=context.counter,
+        operator="clerk",
+        now=NOW - timedelta(days=7),
+        calendar=context.calendar,
+        due_in_workdays=2,
+    )
+    due_today = open_case(
+        context.store,
+        kind=CaseKind.INTAKE,
+        counter=context.counter,
+        operator="clerk",
+        now=NOW - timedelta(days=2),
+        calendar=context.calendar,
+        due_in_workdays=2,
+    )
     assert due_today.due_on == NOW.date()
     assert count_due(context.store, NOW.date()) == DueCounts(due_today=1, overdue=1)
     close_case(context.store, due_today.id, outcome="done", operator="clerk", now=NOW)

@@ -22,8 +22,9 @@ POLICY = LockoutPolicy(failures=5, minutes=5)
 
 
 def login(context: KioskContext, username: str, password: str, minutes_later: float = 0):
-    return authenticate(context.store, username, password,
-                        now=NOW + timedelta(minutes=minutes_later), policy=POLICY)
+    return authenticate(
+        context.store, username, password, now=NOW + timedelta(minutes=minutes_later), policy=POLICY
+    )
 
 
 def test_password_is_stored_as_argon2id_never_plain(context, operators) -> None:
@@ -95,8 +96,15 @@ def test_admin_can_unlock_a_locked_account(context, operators) -> None:
 def test_only_admins_create_or_unlock_accounts(context, operators) -> None:
     for not_admin in (operators["clerk"], operators["super"]):
         with pytest.raises(AuthError) as caught:
-            create_operator(context.store, username="x1", display_name="x", role=Role.CLERK,
-                            password="long-enough", created_by=not_admin, now=NOW)
+            create_operator(
+                context.store,
+                username="x1",
+                display_name="x",
+                role=Role.CLERK,
+                password="long-enough",
+                created_by=not_admin,
+                now=NOW,
+            )
         assert caught.value.key == "auth.admin_only"
         with pytest.raises(AuthError):
             unlock_operator(context.store, "clerk", by=not_admin, now=NOW)
@@ -104,8 +112,15 @@ def test_only_admins_create_or_unlock_accounts(context, operators) -> None:
 
 def test_the_first_account_needs_no_creator_but_later_ones_do(context, operators) -> None:
     with pytest.raises(AuthError):
-        create_operator(context.store, username="sneaky", display_name="x", role=Role.ADMIN,
-                        password="long-enough", created_by=None, now=NOW)
+        create_operator(
+            context.store,
+            username="sneaky",
+            display_name="x",
+            role=Role.ADMIN,
+            password="long-enough",
+            created_by=None,
+            now=NOW,
+        )
     assert find_operator(context.store, "sneaky") is None
 
 
@@ -120,8 +135,15 @@ def test_the_first_account_needs_no_creator_but_later_ones_do(context, operators
 )
 def test_bad_new_accounts_are_refused(context, operators, username, password, key) -> None:
     with pytest.raises(ValidationError) as caught:
-        create_operator(context.store, username=username, display_name="x", role=Role.CLERK,
-                        password=password, created_by=operators["admin"], now=NOW)
+        create_operator(
+            context.store,
+            username=username,
+            display_name="x",
+            role=Role.CLERK,
+            password=password,
+            created_by=operators["admin"],
+            now=NOW,
+        )
     assert caught.value.key == key
 
 

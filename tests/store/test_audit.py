@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,9 @@ def store(tmp_path: Path) -> Store:
     opened = open_store(tmp_path / "kiosk.db")
     for number in range(1, 6):
         with opened.transaction() as conn:
-            append_event(conn, kind="test", payload={"n": number, "名": "张三"}, at=NOW,
-                         operator="clerk")
+            append_event(
+                conn, kind="test", payload={"n": number, "名": "张三"}, at=NOW, operator="clerk"
+            )
     yield opened
     opened.close()
 
@@ -41,7 +43,7 @@ def test_an_untouched_chain_verifies(store: Store) -> None:
 def test_each_event_holds_the_previous_hash(store: Store) -> None:
     rows = store.query("SELECT prev_hash, hash FROM events ORDER BY seq")
     assert rows[0]["prev_hash"] == GENESIS_HASH
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in pairwise(rows):
         assert after["prev_hash"] == before["hash"]
 
 
@@ -85,9 +87,17 @@ def test_a_rehashed_edit_still_breaks_the_next_link(store: Store) -> None:
     from data.audit import event_hash
 
     row = store.query_one("SELECT * FROM events WHERE seq = 3")
-    forged = event_hash(seq=3, event_uuid=row["uuid"], case_id=None, key_id=None,
-                        kind="test", payload='{"n":99}', at=row["at"], operator="clerk",
-                        prev_hash=row["prev_hash"])
+    forged = event_hash(
+        seq=3,
+        event_uuid=row["uuid"],
+        case_id=None,
+        key_id=None,
+        kind="test",
+        payload='{"n":99}',
+        at=row["at"],
+        operator="clerk",
+        prev_hash=row["prev_hash"],
+    )
     tamper(store, f"UPDATE events SET payload = '{{\"n\":99}}', hash = '{forged}' WHERE seq = 3")
     report = verify_chain(store.conn)
     assert report.bad_seq == 4

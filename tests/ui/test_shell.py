@@ -158,8 +158,9 @@ async def test_switch_operator_from_the_lock_logs_out(context, operators) -> Non
 @pytest.fixture
 def quick_lock_context(write_config, operators, tmp_path: Path):
     """A second context on the same database whose screen locks after 0.6 s idle."""
-    config = write_config(BASE_CONFIG.replace("idle_lock_minutes = 5", "idle_lock_minutes = 0.01"),
-                          name="quick.toml")
+    config = write_config(
+        BASE_CONFIG.replace("idle_lock_minutes = 5", "idle_lock_minutes = 0.01"), name="quick.toml"
+    )
     settings = load_settings(config)
     if not settings.database.id_hash_key_file.exists():
         create_hash_key(settings.database.id_hash_key_file)
