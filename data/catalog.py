@@ -210,6 +210,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "钥匙当前状态为“{from_state}”，不能改为“{to_state}”。",
         "The key is {from_state}; it cannot become {to_state}.",
     ),
+    "key.serial_taken": (
+        "序列号为 {serial} 的钥匙已有记录。",
+        "A key with serial {serial} is already recorded.",
+    ),
     "case.not_found": ("没有业务单号 {code} 的记录。", "No case has the code {code}."),
     "case.already_closed": ("该业务已办结。", "This case is already closed."),
     "enterprise.name_required": ("请填写企业名称。", "The enterprise name is required."),

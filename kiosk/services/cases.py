@@ -109,6 +109,35 @@ def close_case(store: Store, case_id: int, *, outcome: str, operator: str, now: 
     return get_case(store, case_id)
 
 
+def record_case(
+    store: Store,
+    *,
+    outcome: str,
+    kind: CaseKind,
+    counter: Counter,
+    operator: str,
+    now: datetime,
+    calendar: WorkCalendar,
+    enterprise_uscc: str | None = None,
+    key_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> Case:
+    """Open and close a case in one transaction (work finished at the desk, e.g. a check)."""
+    with store.transaction():
+        case = open_case(
+            store,
+            kind=kind,
+            counter=counter,
+            operator=operator,
+            now=now,
+            calendar=calendar,
+            enterprise_uscc=enterprise_uscc,
+            key_id=key_id,
+            details=details,
+        )
+        return close_case(store, case.id, outcome=outcome, operator=operator, now=now)
+
+
 def get_case(store: Store, case_id: int) -> Case:
     """The case with this id."""
     row = store.query_one("SELECT * FROM cases WHERE id = ?", (case_id,))

@@ -13,7 +13,7 @@ from kiosk.rules.key_limits import KeyKind, check_new_key_allowed
 from kiosk.rules.masking import mask_id_number
 from kiosk.rules.resident_id import validate_resident_id
 from kiosk.rules.uscc import validate_uscc
-from kiosk.services.keys import LIVE_STATES, count_live_keys, get_key
+from kiosk.services.keys import LIVE_STATES, count_live_keys, find_key_by_serial, get_key
 
 
 def get_enterprise(store: Store, uscc: str) -> Enterprise | None:
@@ -83,6 +83,7 @@ def add_agent(
 ) -> Agent:
     """Authorise an agent for an enterprise. Only the keyed hash and masked form of the ID
     number are stored."""
+    uscc = validate_uscc(uscc)
     checked = validate_resident_id(id_number, today=now.date())
     id_hash = keyed_id_hash(checked.number, id_hash_key)
     masked = mask_id_number(checked.number)
@@ -128,10 +129,16 @@ def expect_key(
     replaces_key_id: int | None = None,
 ) -> Key:
     """Record a key the provider is making, refusing one over the enterprise's limit."""
+    uscc = validate_uscc(uscc)
     replaces_live = False
     if replaces_key_id is not None:
         old = get_key(store, replaces_key_id)
         replaces_live = old.enterprise_uscc == uscc and old.state in LIVE_STATES | {KeyState.LOST}
+    if get_enterprise(store, uscc) is None:
+        raise ValidationError("enterprise.not_found", uscc=uscc)
+    serial = token_serial.strip()
+    if serial and find_key_by_serial(store, serial) is not None:
+        raise ValidationError("key.serial_taken", serial=serial)
     check_new_key_allowed(kind, count_live_keys(store, uscc), replaces_live_key=replaces_live)
     with store.transaction() as conn:
         cursor = conn.execute(
