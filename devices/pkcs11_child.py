@@ -84,7 +84,7 @@ def read_token(lib: Any, serial: str) -> dict[str, Any]:
         if _text(token.serial) != serial:
             continue
         certificates = []
-        with token.open() as session:  # no user_pin: a public, read-only session
+        with token.open() as session:  # no PIN given: a public, read-only session
             for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
                 value = bytes(_attribute(obj, Attribute.VALUE, b""))
                 certificates.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -56,11 +57,16 @@ class Pkcs11Reader:
         self.reports_pin_flags = reports_pin_flags
         self.env = env
         self.rescan_every = max(1, rescan_every)
-        self.restarts = 0
+        self.starts = 0
         self._child: subprocess.Popen[str] | None = None
         self._answers: queue.Queue[str | None] = queue.Queue()
         self._lock = threading.Lock()
         self._listings = 0
+
+    @property
+    def restarts(self) -> int:
+        """How many times the child had to be started again."""
+        return max(0, self.starts - 1)
 
     # -- the TokenReader protocol --
 
@@ -68,7 +74,14 @@ class Pkcs11Reader:
         """The initialised tokens present now."""
         self._listings += 1
         rescan = self._listings % self.rescan_every == 0
-        answer = self._call({"op": "list", "rescan": rescan})
+        try:
+            answer = self._call({"op": "list", "rescan": rescan})
+        except TokenError as error:
+            if error.reason != "module" or not rescan:
+                raise
+            # A module that cannot re-initialise gets a fresh process instead.
+            self.close()
+            answer = self._call({"op": "list", "rescan": False})
         return [self._summary(token) for token in answer["tokens"]]
 
     def read_token(self, serial: str) -> TokenReading:
@@ -120,14 +133,11 @@ class Pkcs11Reader:
         if self._child is not None and self._child.poll() is None:
             return self._child
         if self._child is not None:
-            self.restarts += 1
             self._stop_child()
         if not self.module.is_file():
             raise TokenError("module", f"{self.module} not found")
         environment = None
         if self.env:
-            import os
-
             environment = {**os.environ, **self.env}
         child = subprocess.Popen(
             [sys.executable, "-m", "devices.pkcs11_child", str(self.module)],
@@ -140,6 +150,7 @@ class Pkcs11Reader:
             bufsize=1,
         )
         self._child = child
+        self.starts += 1
         self._answers = queue.Queue()
         assert child.stdout is not None
         threading.Thread(target=_pump, args=(child.stdout, self._answers), daemon=True).start()

@@ -11,8 +11,10 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
+import sys
 from pathlib import Path
+
+from cryptography import x509
 
 SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 USER_PIN = "123456"
@@ -75,25 +77,39 @@ class SoftHsmLab:
     def write_certificate(
         self, label: str, der: bytes, object_label: str, object_id: str = "01"
     ) -> None:
-        """Store a certificate object on the token, as a public object (no login)."""
-        with tempfile.NamedTemporaryFile(suffix=".der") as handle:
-            handle.write(der)
-            handle.flush()
-            self._run(
-                "pkcs11-tool",
-                "--module",
+        """Store a certificate object on the token as a public object, in a public R/W
+        session (no login). Any bytes are accepted, so a broken object can be made too."""
+        script = (
+            "import sys, pkcs11\n"
+            "from pkcs11 import Attribute, ObjectClass, CertificateType\n"
+            "lib = pkcs11.lib(sys.argv[1])\n"
+            "token = lib.get_token(token_label=sys.argv[2])\n"
+            "with token.open(rw=True) as session:\n"
+            "    session.create_object({Attribute.CLASS: ObjectClass.CERTIFICATE,\n"
+            "        Attribute.CERTIFICATE_TYPE: CertificateType.X_509, Attribute.TOKEN: True,\n"
+            "        Attribute.PRIVATE: False, Attribute.LABEL: sys.argv[3],\n"
+            "        Attribute.ID: bytes.fromhex(sys.argv[4]),\n"
+            "        Attribute.SUBJECT: bytes.fromhex(sys.argv[5]),\n"
+            "        Attribute.VALUE: sys.stdin.buffer.read()})\n"
+        )
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                script,
                 str(SOFTHSM_MODULE),
-                "--token-label",
                 label,
-                "--write-object",
-                handle.name,
-                "--type",
-                "cert",
-                "--id",
-                object_id,
-                "--label",
                 object_label,
-            )
+                object_id,
+                _subject_der(der).hex(),
+            ],
+            input=der,
+            capture_output=True,
+            env={**os.environ, **self.env},
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"writing {object_label} on {label} failed: {done.stderr!r}")
 
     def labels(self) -> list[str]:
         """Every token of the lab, plugged in or not."""
@@ -119,3 +135,11 @@ class SoftHsmLab:
         """Delete the token's folder outright (a key that vanishes mid-read)."""
         folder = self._folders()[label]
         shutil.rmtree(self.tokens / folder, ignore_errors=True)
+
+
+def _subject_der(der: bytes) -> bytes:
+    """The certificate's subject (PKCS#11 requires it), or an empty name for broken bytes."""
+    try:
+        return x509.load_der_x509_certificate(der).subject.public_bytes()
+    except ValueError:
+        return b"\x30\x00"
