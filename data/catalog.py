@@ -173,7 +173,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "status.operator": ("操作员：{name}（{role}）", "Operator: {name} ({role})"),
     "status.counter": (" {number}号窗口", " counter {number}"),
     "status.token": ("钥匙：{state}", "Key: {state}"),
-    "status.token_none": ("未插入", "none inserted"),
     "status.printer": ("打印机：{state}", "Printer: {state}"),
     "status.sync": ("同步：{state}", "Sync: {state}"),
     "status.sync_backlog": ("待上传 {count} 条", "{count} waiting"),
@@ -394,4 +393,248 @@ CATALOG: dict[str, tuple[str, str]] = {
         "check the network and [central] url",
     ),
     "doctor.central_ok": ("{url}", "{url}"),
+    # --- keys and certificates (issue 3) ---
+    "keybar.reread": ("重新读取", "read again"),
+    "keybar.next_token": ("下一把钥匙", "next key"),
+    "keybar.unlock_help": ("PIN解锁帮助", "PIN help"),
+    "keybar.print": ("打印指引", "print"),
+    "keybar.record_help": ("记录本次帮助", "record help"),
+    "keybar.cert_check": ("证书检查", "certificate check"),
+    "keybar.toggle_key": ("插入/拔出", "plug in/out"),
+    "keybar.demo_tray": ("演示钥匙托盘", "demo keys"),
+    "status.token_none": ("未插入", "none inserted"),
+    "status.token_one": ("已插入 {label}", "{label} inserted"),
+    "status.token_many": ("已插入 {count} 把", "{count} inserted"),
+    "status.token_problem": ("读取异常", "reader problem"),
+    "check.insert": ("请插入电子钥匙。", "Insert the electronic key."),
+    "check.reading": ("正在读取钥匙……（不会尝试PIN码）", "Reading the key… (no PIN is ever tried)"),
+    "check.removed": (
+        "钥匙已被拔出，请重新插入。",
+        "The key was removed: insert it again.",
+    ),
+    "check.no_reader": (
+        "本窗口未配置钥匙读取模块（[token] module）。",
+        "No token module is configured for this counter ([token] module).",
+    ),
+    "check.done": ("检查完成，结果如下：", "Checked. The findings:"),
+    "check.token_line": (
+        "钥匙 {label}　序列号 {serial}　{maker}\nPIN状态：{pin}",
+        "Key {label}   serial {serial}   {maker}\nPIN: {pin}",
+    ),
+    "check.pick_kind": ("企业类型：", "Enterprise kind:"),
+    "check.pick_kind_prompt": (
+        "请选择（决定补代码的办理路径）",
+        "choose (decides how to add the code)",
+    ),
+    "check.recorded": ("已登记为业务 {code}。", "Recorded as case {code}."),
+    "check.print_pending": (
+        "打印功能将随打印机需求提供，请先按屏幕指引告知企业。",
+        "Printing comes with the printer issue; give the agent the guidance on screen for now.",
+    ),
+    "kind.domestic": ("内资企业", "domestic"),
+    "kind.foreign_invested": ("外资企业", "foreign-invested"),
+    "cert.label": ("对象", "object"),
+    "cert.cn": ("使用者CN", "subject CN"),
+    "cert.o": ("使用者O", "subject O"),
+    "cert.issuer": ("颁发者", "issuer"),
+    "cert.until": ("有效期至", "valid until"),
+    "cert.algorithm": ("算法", "algorithm"),
+    "cert.fingerprint": ("SHA-256指纹", "SHA-256"),
+    "cert.unreadable": ("无法读取", "unreadable"),
+    "pin.ok": ("正常", "ok"),
+    "pin.count_low": ("已输错过PIN码，剩余次数不多", "wrong PINs entered: few tries left"),
+    "pin.final_try": ("仅剩最后一次机会，再错将锁定", "final try: one more wrong PIN locks it"),
+    "pin.locked": ("已锁定（连续输错6次）", "locked (6 wrong PINs in a row)"),
+    "pin.not_initialized": ("用户PIN未设置", "user PIN never set"),
+    "pin.unknown": (
+        "此钥匙不报告PIN剩余次数",
+        "this key does not report its PIN tries",
+    ),
+    "keystate.expected": ("待制作/在途", "expected"),
+    "keystate.received": ("已接收", "received"),
+    "keystate.notified": ("已通知", "notified"),
+    "keystate.handed_over": ("已领取", "handed over"),
+    "keystate.mailed": ("已邮寄", "mailed"),
+    "keystate.cancel_requested": ("注销受理中", "cancellation requested"),
+    "keystate.shipped": ("已寄服务商注销", "shipped for cancellation"),
+    "keystate.cancelled": ("已注销", "cancelled"),
+    "keystate.replaced": ("已补办作废", "replaced (void)"),
+    "keystate.lost": ("已挂失", "reported lost"),
+    "verdict.in_records": (
+        "我方记录：{enterprise}，状态“{state}”。",
+        "Our records: {enterprise}, {state}.",
+    ),
+    "verdict.not_in_records": (
+        "我方没有此钥匙（序列号）的记录。",
+        "We hold no record of this key (serial).",
+    ),
+    "verdict.key_void": (
+        "此钥匙在我方记录中已作废（{state}），不得继续使用！",
+        "Our records say this key is void ({state}): it must not be used!",
+    ),
+    "verdict.pin_ok": ("PIN状态正常。", "PIN state ok."),
+    "verdict.pin_unknown": (
+        "此钥匙不报告PIN剩余次数，无法判断是否将锁定。",
+        "This key does not report its PIN tries; whether it is near locking cannot be told.",
+    ),
+    "verdict.pin_count_low": (
+        "已输错过PIN码，剩余次数不多。",
+        "Wrong PINs were entered; few tries left.",
+    ),
+    "verdict.pin_final_try": (
+        "PIN仅剩最后一次机会，请勿再尝试。",
+        "One try left before the PIN locks: do not try again.",
+    ),
+    "verdict.pin_locked": ("PIN已锁定。", "The PIN is locked."),
+    "verdict.pin_not_initialized": ("用户PIN未设置。", "The user PIN was never set."),
+    "verdict.no_certificate": (
+        "钥匙中没有可读取的证书。",
+        "The key holds no readable certificate.",
+    ),
+    "verdict.unreadable": (
+        "证书对象“{label}”无法读取：{problem}",
+        "Certificate object {label} is unreadable: {problem}",
+    ),
+    "verdict.uscc_ok": (
+        "证书“{label}”含有效的统一社会信用代码 {uscc}。",
+        "Certificate {label} holds the valid USCC {uscc}.",
+    ),
+    "verdict.lacks_code": (
+        "证书“{label}”缺少18位统一社会信用代码（O={subject_o}）。",
+        "Certificate {label} lacks the 18-digit code (O={subject_o}).",
+    ),
+    "verdict.uscc_mismatch": (
+        "证书“{label}”中的代码 {on_key} 与我方记录的企业 {enterprise}（{ours}）不符。",
+        "Certificate {label} names {on_key}, but we hold this key for {enterprise} ({ours}).",
+    ),
+    "verdict.expired": (
+        "证书“{label}”已于 {until} 过期。",
+        "Certificate {label} expired on {until}.",
+    ),
+    "verdict.expiring": (
+        "证书“{label}”将于 {until} 到期（剩 {days} 天）。",
+        "Certificate {label} expires on {until} ({days} days left).",
+    ),
+    "verdict.valid": (
+        "证书“{label}”有效期至 {until}。",
+        "Certificate {label} is valid until {until}.",
+    ),
+    "next.add_code_domestic": (
+        "内资企业：在对外贸易经营者备案系统中补充统一社会信用代码，审核通过1个工作日后进行证书更新。",
+        "Domestic: add the USCC in the foreign-trade operator filing system; one working day"
+        " after approval, run the key update.",
+    ),
+    "next.add_code_foreign": (
+        "外资企业：请当地商务主管部门手工补录经营者信息，1个工作日后进行证书更新。",
+        "Foreign-invested: ask the local commerce office to add the operator information;"
+        " one working day later, run the key update.",
+    ),
+    "next.add_code_pick_kind": (
+        "请选择企业类型（内资/外资），以给出补代码的办理路径。",
+        "Pick the enterprise's kind (domestic or foreign-invested) to see how to add the code.",
+    ),
+    "next.check_records": (
+        "请核对企业与钥匙的对应关系，必要时联系电子钥匙服务商。",
+        "Check which enterprise this key belongs to; ask the key provider if needed.",
+    ),
+    "next.key_void": (
+        "请收回或告知企业此钥匙不可再用，需要时办理补办或注销。",
+        "Tell the agent this key cannot be used; apply for a replacement or cancel it.",
+    ),
+    "next.renew": (
+        "请尽快在线办理证书更新：提交申请表和营业执照，审批后插入钥匙自助更新（https://vpnpublic01.gfapki.com.cn）。",
+        "Renew soon: apply online (form and business licence); once approved, run the"
+        " self-service update with the key inserted (https://vpnpublic01.gfapki.com.cn).",
+    ),
+    "next.renew_expired": (
+        "证书已过期：请在线申请证书更新，审批通过后插入钥匙自助更新，更新中途不要拔出钥匙。",
+        "Expired: apply online for a certificate update; once approved, run the self-service"
+        " update with the key inserted, and do not remove it until done.",
+    ),
+    "next.unlock_help": ("请按 U 查看PIN码解锁办理指引。", "Press U for PIN-unlock help."),
+    "next.contact_provider": (
+        "请联系电子钥匙服务商（热线 010-58103599）。",
+        "Contact the key provider (hotline 010-58103599).",
+    ),
+    "token.error_removed": (
+        "钥匙已被拔出，请重新插入后再读取。",
+        "The key was removed: insert it again.",
+    ),
+    "token.error_timeout": (
+        "钥匙读取超时，读取模块已重启，请按 R 重试。",
+        "Reading the key timed out; the token module was restarted. Press R to retry.",
+    ),
+    "token.error_crashed": (
+        "钥匙读取模块异常退出，已重启，请按 R 重试。",
+        "The token module stopped; it was restarted. Press R to retry.",
+    ),
+    "token.error_module": (
+        "钥匙读取模块无法使用，请运行 kiosk doctor 检查。",
+        "The token module cannot be used: run kiosk doctor.",
+    ),
+    "unlock.token_line": ("钥匙 {label}（序列号 {serial}）", "Key {label} (serial {serial})"),
+    "unlock.diag_locked": (
+        "诊断：PIN已锁定（连续输错6次）。柜台无法解锁，请企业按以下步骤在线申请解锁。",
+        "Diagnosis: the PIN is locked (6 wrong in a row). The counter cannot unlock it; the"
+        " agent applies online as below.",
+    ),
+    "unlock.diag_final_try": (
+        "诊断：尚未锁定，但仅剩最后一次机会。若忘记PIN码，请勿再试，按以下步骤申请解锁。",
+        "Diagnosis: not locked, but one try is left. If the PIN is forgotten, do not try"
+        " again: apply for an unlock as below.",
+    ),
+    "unlock.diag_count_low": (
+        "诊断：尚未锁定，但已输错过PIN码。若忘记PIN码，请勿再试，按以下步骤申请解锁。",
+        "Diagnosis: not locked, but wrong PINs were entered. If the PIN is forgotten, do not"
+        " try again: apply for an unlock as below.",
+    ),
+    "unlock.diag_unknown": (
+        "诊断：此钥匙不报告PIN剩余次数。若企业软件提示已锁定，请按以下步骤申请解锁。",
+        "Diagnosis: this key does not report its PIN tries. If the agent's software says it"
+        " is locked, apply for an unlock as below.",
+    ),
+    "unlock.diag_ok": ("诊断：PIN未锁定。", "Diagnosis: the PIN is not locked."),
+    "unlock.diag_not_initialized": (
+        "诊断：此钥匙的用户PIN尚未设置，请联系电子钥匙服务商。",
+        "Diagnosis: this key's user PIN was never set; contact the key provider.",
+    ),
+    "unlock.try_cert_check": (
+        "如企业遇到其他问题，可按 C 进行证书检查。",
+        "For other problems, press C for the certificate check.",
+    ),
+    "unlock.step_insert": (
+        "插入被锁的钥匙，登录在线解锁系统（扫右侧二维码），填写解锁申请表。",
+        "Insert the locked key, open the online unlock system (scan the QR code) and fill in"
+        " the unlock form.",
+    ),
+    "unlock.step_form": (
+        "打印申请表并加盖企业公章。",
+        "Print the form and seal it with the company seal.",
+    ),
+    "unlock.step_upload": (
+        "上传：盖章的解锁申请表、营业执照（每个文件小于200KB）。",
+        "Upload: the sealed unlock form and the business licence (each under 200 KB).",
+    ),
+    "unlock.step_email": (
+        "服务商审核后 {days} 个工作日内发送主题为“电子钥匙密码重置”的邮件。",
+        'Within {days} working days the provider e-mails "电子钥匙密码重置" (key PIN reset).',
+    ),
+    "unlock.step_reset": (
+        "按邮件中的步骤重置PIN码。如有疑问请拨打热线 010-58103599。",
+        "Reset the PIN as the e-mail says. Questions: hotline 010-58103599.",
+    ),
+    "unlock.never_try": (
+        "柜台不会尝试任何PIN码：每输错一次都更接近锁定。",
+        "The counter never tries a PIN: every wrong try brings the key closer to locking.",
+    ),
+    "unlock.recorded": (
+        "已登记为业务 {code}，预计 {due} 前收到重置邮件。",
+        "Recorded as case {code}; the reset e-mail is due by {due}.",
+    ),
+    "unlock.already_recorded": ("本次帮助已登记。", "This help is already recorded."),
+    "tray.title": ("演示钥匙托盘", "Demo keys"),
+    "tray.hint": (
+        "按回车插入或拔出所选钥匙（● 已插入 ○ 未插入）。",
+        "Enter plugs the highlighted key in or out (● in, ○ out).",
+    ),
 }

@@ -111,6 +111,17 @@ class SoftHsmLab:
         if done.returncode != 0:
             raise RuntimeError(f"writing {object_label} on {label} failed: {done.stderr!r}")
 
+    def serial_of(self, label: str) -> str:
+        """The serial SoftHSM gave the token (it picks one at random)."""
+        current_serial = ""
+        for line in self._run("softhsm2-util", "--show-slots").splitlines():
+            stripped = line.strip()
+            if stripped.startswith("Label:") and stripped.split(":", 1)[1].strip() == label:
+                return current_serial
+            if stripped.startswith("Serial number:"):
+                current_serial = stripped.split(":", 1)[1].strip()
+        raise KeyError(label)
+
     def labels(self) -> list[str]:
         """Every token of the lab, plugged in or not."""
         return sorted(self._folders())

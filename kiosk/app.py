@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import ClassVar
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import get_current_worker
 
 from data.models import Operator
+from devices.token import TokenError, TokenSummary
 from kiosk.context import KioskContext
 from kiosk.status import status_items
 from screens.base import KioskScreenMixin
 from screens.lock import LockScreen
 from screens.login import LoginScreen
+from screens.messages import TokensChanged
 from screens.widgets.status_bar import StatusBar
 
 _ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -28,13 +32,18 @@ class KioskApp(App[None]):
         Binding("f2", "toggle_language", show=False, priority=True),
         Binding("ctrl+l", "lock", show=False, priority=True),
         Binding("ctrl+q", "quit", show=False, priority=True),
+        Binding("f9", "demo_tray", show=False),
     ]
 
     def __init__(self, context: KioskContext) -> None:
         super().__init__()
         self.context = context
         self.operator: Operator | None = None
+        self.tokens: list[TokenSummary] = []
+        """The keys present, as the watcher last saw them."""
+        self.token_problem: str | None = None
         self._last_input = time.monotonic()
+        self._poll_now = threading.Event()
 
     @property
     def idle_seconds(self) -> float:
@@ -47,6 +56,8 @@ class KioskApp(App[None]):
         self.push_screen(LoginScreen())
         self.set_interval(min(5.0, self.idle_seconds / 4), self._lock_if_idle)
         self.set_interval(1.0, self.refresh_status)
+        if self.context.token_reader is not None:
+            self.watch_tokens()
 
     async def on_event(self, event: events.Event) -> None:
         """Note every key press and click, for the idle lock."""
@@ -75,6 +86,14 @@ class KioskApp(App[None]):
         if self.operator is not None and not isinstance(self.screen, LockScreen):
             self.push_screen(LockScreen())
 
+    def action_demo_tray(self) -> None:
+        """Open the demo's tray of keys (F9; only when the demo configured one)."""
+        from screens.demo_tray import DemoTrayScreen
+
+        ready = self.context.demo_tray is not None and self.operator is not None
+        if ready and not isinstance(self.screen, DemoTrayScreen | LockScreen):
+            self.push_screen(DemoTrayScreen())
+
     def _lock_if_idle(self) -> None:
         if time.monotonic() - self._last_input >= self.idle_seconds:
             self.action_lock()
@@ -88,10 +107,43 @@ class KioskApp(App[None]):
                 await screen.relabel()
         self.refresh_status()
 
+    @work(thread=True, exclusive=True, group="token-watch", exit_on_error=False)
+    def watch_tokens(self) -> None:
+        """Poll the slots off the UI loop; post TokensChanged when what is present changes."""
+        reader = self.context.token_reader
+        assert reader is not None
+        interval = self.context.settings.token.poll_interval_s
+        worker = get_current_worker()
+        seen: object = None
+        while not worker.is_cancelled:
+            try:
+                tokens, problem = reader.list_tokens(), None
+            except TokenError as error:
+                tokens, problem = [], error.reason
+            state = (tuple((t.serial, t.flags) for t in tokens), problem)
+            if state != seen:
+                seen = state
+                self.post_message(TokensChanged(tokens, problem))
+            self._poll_now.wait(interval)
+            self._poll_now.clear()
+
+    def poll_tokens_now(self) -> None:
+        """Ask the watcher to look at the slots at once (after the demo tray moved a key)."""
+        self._poll_now.set()
+
+    def on_tokens_changed(self, message: TokensChanged) -> None:
+        """Remember what is present, update the status bar and tell the open screens."""
+        self.tokens = message.tokens
+        self.token_problem = message.problem
+        self.refresh_status()
+        for screen in self.screen_stack:
+            if isinstance(screen, KioskScreenMixin):
+                screen.tokens_changed(message.tokens)
+
     def refresh_status(self) -> None:
         """Update the status bar of the screen on top."""
         if self.operator is None:
             return
-        items = status_items(self.context, self.operator)
+        items = status_items(self.context, self.operator, self.tokens, self.token_problem)
         for bar in self.screen.query(StatusBar):
             bar.show(items)

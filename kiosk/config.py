@@ -68,6 +68,26 @@ class TokenSettings(_Section):
 
     module: Path | None = None
     """Path of the vendor's PKCS#11 library (.so); unset means no token reader."""
+    module_env: dict[str, str] = Field(default_factory=dict)
+    """Extra environment for the module's process (e.g. SOFTHSM2_CONF)."""
+    reports_pin_flags: bool = False
+    """Set true only for a module known to set the PIN-count flags; otherwise a key with
+    none set shows "does not report its PIN tries" instead of a false "ok"."""
+    call_timeout_s: Annotated[float, Field(gt=0, le=60)] = 5
+    """Longest a list or read may take before the module's process is restarted."""
+    poll_interval_s: Annotated[float, Field(ge=0.1, le=10)] = 0.5
+    """How often the slots are polled for keys put in or taken out."""
+    rescan_every: Annotated[int, Field(ge=1, le=100)] = 1
+    """Re-initialise the module every n-th poll, so it sees newly inserted keys."""
+
+
+class DemoSettings(_Section):
+    """Only for `kiosk demo`: the tray of demo keys that can be plugged in and out."""
+
+    softhsm_lab: Path | None = None
+    """Folder of the demo's own SoftHSM tokens."""
+    memory_keys: Path | None = None
+    """JSON list of in-memory demo keys (for PIN states SoftHSM cannot show)."""
 
 
 class PrinterSettings(_Section):
@@ -134,6 +154,7 @@ class Settings(_Section):
     central: CentralSettings = CentralSettings()
     rules: RuleSettings = RuleSettings()
     security: SecuritySettings = SecuritySettings()
+    demo: DemoSettings = DemoSettings()
 
     @property
     def office(self) -> Office:
@@ -202,6 +223,13 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
     token = settings.token
     if token.module is not None and not token.module.is_absolute():
         token = token.model_copy(update={"module": resolve(token.module)})
+    demo = settings.demo.model_copy(
+        update={
+            name: resolve(value)
+            for name in ("softhsm_lab", "memory_keys")
+            if (value := getattr(settings.demo, name)) is not None
+        }
+    )
     printer = settings.printer
     if printer.connection.kind == "file":
         path = resolve(Path(printer.connection.path))
@@ -214,6 +242,7 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
             "central": central,
             "token": token,
             "printer": printer,
+            "demo": demo,
         }
     )
 

@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 
 from data.i18n import Translator
 from data.store import Store, open_store
+from devices.demo_tray import DemoTray
+from devices.token import TokenReader
 from kiosk.clock import Clock, china_now
 from kiosk.config import Settings
 from kiosk.hash_key import load_hash_key
 from kiosk.rules.workdays import WorkCalendar, load_local_calendar
 from kiosk.services.cases import Counter
 from kiosk.services.operators import LockoutPolicy
+from kiosk.token_setup import build_token_reader
 
 
 @dataclass
@@ -24,6 +27,8 @@ class KioskContext:
     calendar: WorkCalendar
     clock: Clock = china_now
     translator: Translator = field(default_factory=Translator)
+    token_reader: TokenReader | None = None
+    demo_tray: DemoTray | None = None
 
     @property
     def counter(self) -> Counter:
@@ -37,7 +42,9 @@ class KioskContext:
         return LockoutPolicy(failures=security.lockout_failures, minutes=security.lockout_minutes)
 
     def close(self) -> None:
-        """Close the store."""
+        """Close the token reader and the store."""
+        if self.token_reader is not None:
+            self.token_reader.close()
         self.store.close()
 
 
@@ -46,6 +53,7 @@ def build_context(settings: Settings, clock: Clock = china_now) -> KioskContext:
     id_hash_key = load_hash_key(settings.database.id_hash_key_file)
     calendar = WorkCalendar(load_local_calendar(settings.rules.holidays_file))
     store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    token_reader, demo_tray = build_token_reader(settings)
     return KioskContext(
         settings=settings,
         store=store,
@@ -53,4 +61,6 @@ def build_context(settings: Settings, clock: Clock = china_now) -> KioskContext:
         calendar=calendar,
         clock=clock,
         translator=Translator(settings.counter.language),
+        token_reader=token_reader,
+        demo_tray=demo_tray,
     )

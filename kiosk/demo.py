@@ -8,10 +8,12 @@ from pathlib import Path
 
 from stdnum.cn import ric, uscc
 
-from data.models import CaseKind, EnterpriseKind, Role
+from data.models import CaseKind, EnterpriseKind, KeyState, Role
 from data.store import Store, open_store
+from devices.softhsm_lab import SOFTHSM_MODULE
 from kiosk.clock import china_now
 from kiosk.config import load_settings
+from kiosk.demo_keys import DEMO_KEYS, build_demo_keys
 from kiosk.errors import KioskError
 from kiosk.hash_key import create_hash_key, load_hash_key
 from kiosk.rules.key_limits import KeyKind
@@ -44,6 +46,22 @@ id_hash_key_file = "id-hash.key"
 connection = "file:receipts/printer.bin"
 paper_width_mm = 80
 """
+
+DEMO_TOKEN_CONFIG = """
+[token]
+module = "{module}"
+module_env = {{ SOFTHSM2_CONF = "{softhsm_conf}" }}
+
+[demo]
+softhsm_lab = "softhsm"
+memory_keys = "memory-keys.json"
+"""
+
+DEMO_MEMORY_ONLY_CONFIG = """
+[demo]
+memory_keys = "memory-keys.json"
+"""
+SEEDED_MARK = ".seeded"
 
 
 def demo_uscc(body17: str) -> str:
@@ -93,9 +111,10 @@ DEMO_ENTERPRISES = (
 
 
 def seed_demo(folder: Path, reset: bool = False) -> Path:
-    """Create the demo folder once (or again after ``reset``) and return its config path."""
+    """Create the demo folder once (or again after ``reset``, or after a seed that was cut
+    short) and return its config path."""
     config_path = folder / "kiosk.toml"
-    if reset and folder.exists():
+    if folder.exists() and (reset or not (folder / SEEDED_MARK).exists()):
         if not _is_demo_folder(folder):
             raise KioskError("demo.not_demo_folder", path=str(folder))
         shutil.rmtree(folder)
@@ -103,10 +122,23 @@ def seed_demo(folder: Path, reset: bool = False) -> Path:
         return config_path
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "receipts").mkdir(exist_ok=True)
-    config_path.write_text(DEMO_CONFIG, "utf-8")
+    now = china_now()
+    codes = [row[0] for row in DEMO_ENTERPRISES]
+    serials = build_demo_keys(folder, codes, now)
+    token_config = (
+        DEMO_TOKEN_CONFIG.format(
+            module=SOFTHSM_MODULE, softhsm_conf=(folder / "softhsm" / "softhsm2.conf").resolve()
+        )
+        if (folder / "softhsm").exists()
+        else DEMO_MEMORY_ONLY_CONFIG
+    )
+    config_path.write_text(DEMO_CONFIG + token_config, "utf-8")
     settings = load_settings(config_path)
     create_hash_key(settings.database.id_hash_key_file)
-    _seed_records(settings.database.path, load_hash_key(settings.database.id_hash_key_file))
+    _seed_records(
+        settings.database.path, load_hash_key(settings.database.id_hash_key_file), serials, now
+    )
+    (folder / SEEDED_MARK).write_text(now.isoformat(), "utf-8")
     return config_path
 
 
@@ -122,9 +154,10 @@ def _is_demo_folder(folder: Path) -> bool:
         return handle.readline().decode("utf-8", "replace") == DEMO_CONFIG.splitlines(True)[0]
 
 
-def _seed_records(db_path: Path, id_hash_key: bytes) -> None:
+def _seed_records(
+    db_path: Path, id_hash_key: bytes, serials: dict[str, str], now: datetime
+) -> None:
     store = open_store(db_path)
-    now = china_now()
     try:
         admin = None
         for username, name, role, password in DEMO_OPERATORS:
@@ -160,6 +193,7 @@ def _seed_records(db_path: Path, id_hash_key: bytes) -> None:
                 phone=phone,
             )
         _seed_keys(store, now)
+        _seed_token_keys(store, serials, now)
     finally:
         store.close()
 
@@ -218,3 +252,24 @@ def _seed_keys(store: Store, now: datetime) -> None:
     key_moves.receive_key(store, extra, operator="clerk", now=earlier)
     key_moves.mail_key(store, extra, operator="clerk", now=earlier, waybill="SF1234567890")
     key_moves.report_lost(store, extra, operator="clerk", now=now)
+
+
+def _seed_token_keys(store: Store, serials: dict[str, str], now: datetime) -> None:
+    """Key records for the demo keys on the tray, moved to their states by the services."""
+    earlier = now - timedelta(days=30)
+    for key in DEMO_KEYS:
+        if key.owner is None:
+            continue
+        code = DEMO_ENTERPRISES[key.owner][0]
+        record = expect_key(
+            store,
+            uscc=code,
+            token_serial=serials[key.label],
+            kind=KeyKind.ADDITIONAL,
+            operator="clerk",
+            now=earlier,
+        )
+        key_moves.receive_key(store, record.id, operator="clerk", now=earlier)
+        key_moves.hand_over_key(store, record.id, operator="clerk", now=earlier)
+        if key.state is KeyState.LOST:
+            key_moves.report_lost(store, record.id, operator="clerk", now=earlier)

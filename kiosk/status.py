@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from data.models import Operator
+from devices.token import TokenSummary
 from kiosk.context import KioskContext
 
 
@@ -26,16 +27,32 @@ def unsynced_events(context: KioskContext) -> int:
     return int(row[0]) if row else 0
 
 
-def status_items(context: KioskContext, operator: Operator) -> StatusItems:
+def token_text(context: KioskContext, tokens: list[TokenSummary], problem: str | None) -> str:
+    """What the status bar says of the keys present."""
+    t = context.translator.t
+    if context.token_reader is None:
+        return t("status.not_configured")
+    if problem is not None:
+        return t("status.token_problem")
+    if not tokens:
+        return t("status.token_none")
+    if len(tokens) == 1:
+        return t("status.token_one", label=tokens[0].label)
+    return t("status.token_many", count=len(tokens))
+
+
+def status_items(
+    context: KioskContext,
+    operator: Operator,
+    tokens: list[TokenSummary] | None = None,
+    token_problem: str | None = None,
+) -> StatusItems:
     """The status bar texts for ``operator`` in the current language."""
     t = context.translator.t
     settings = context.settings
     language = context.translator.language
     not_configured = t("status.not_configured")
-    token = t(
-        "status.token",
-        state=not_configured if settings.token.module is None else t("status.token_none"),
-    )
+    token = t("status.token", state=token_text(context, tokens or [], token_problem))
     printer_state = (
         not_configured if settings.printer.connection.kind == "none" else t("status.unknown")
     )

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
+    from devices.token import TokenSummary
     from kiosk.app import KioskApp
     from kiosk.context import KioskContext
+    from screens.widgets.key_bar import KeyBar
 
 
 class KioskScreenMixin:
@@ -34,6 +36,18 @@ class KioskScreenMixin:
     def t(self, key: str, **params: Any) -> str:
         """A catalog message in the current language."""
         return self.kiosk.context.translator.t(key, **params)
+
+    def key_bar(self, with_demo_tray: bool = True) -> KeyBar:
+        """The key bar for this screen's KEYS (plus F9 for the demo's tray of keys)."""
+        from screens.widgets.key_bar import KeyBar
+
+        keys = list(self.KEYS)
+        if with_demo_tray and self.context.demo_tray is not None:
+            keys.append(("F9", "app.demo_tray", "keybar.demo_tray"))
+        return KeyBar([(key, action, self.t(text)) for key, action, text in keys])
+
+    def tokens_changed(self, tokens: list[TokenSummary]) -> None:
+        """The keys present changed; screens that read keys override this."""
 
     async def relabel(self) -> None:
         """Show the screen again in the current language (after a language switch)."""

@@ -13,7 +13,6 @@ from textual.widgets.option_list import Option
 
 from kiosk.services.cases import count_due
 from screens.base import KioskScreen
-from screens.widgets.key_bar import KeyBar
 from screens.widgets.status_bar import StatusBar
 from screens.workflows import WORKFLOWS, Workflow
 
@@ -49,7 +48,7 @@ class HomeScreen(KioskScreen):
                 for w in self._visible_workflows()
             ]
             yield OptionList(*options, id="home-workflows")
-        yield KeyBar([(k, a, self.t(d)) for k, a, d in self.KEYS])
+        yield self.key_bar()
 
     def on_mount(self) -> None:
         """Focus the list and fill in the status bar."""

@@ -15,7 +15,6 @@ from textual.widgets import Button, Input, Static
 from kiosk.errors import KioskError
 from kiosk.services.operators import authenticate
 from screens.base import KioskDialog
-from screens.widgets.key_bar import KeyBar
 
 
 class LockScreen(KioskDialog[None]):
@@ -43,7 +42,7 @@ class LockScreen(KioskDialog[None]):
             yield Button(self.t("lock.unlock"), id="lock-unlock", variant="primary")
             yield Button(self.t("lock.switch_operator"), id="lock-switch")
             yield Static("", id="lock-message")
-        yield KeyBar([(k, a, self.t(d)) for k, a, d in self.KEYS])
+        yield self.key_bar(with_demo_tray=False)
 
     def on_mount(self) -> None:
         """Cursor in the password field."""

@@ -15,7 +15,6 @@ from data.models import Operator
 from kiosk.errors import KioskError
 from kiosk.services.operators import authenticate
 from screens.base import KioskScreen
-from screens.widgets.key_bar import KeyBar
 
 
 class LoginScreen(KioskScreen):
@@ -50,7 +49,7 @@ class LoginScreen(KioskScreen):
             yield Input(password=True, id="password", max_length=128)
             yield Button(self.t("login.submit"), id="login-submit", variant="primary")
             yield Static("", id="login-message")
-        yield KeyBar([(k, a, self.t(d)) for k, a, d in self.KEYS])
+        yield self.key_bar(with_demo_tray=False)
 
     def on_mount(self) -> None:
         """Put the cursor in the right field."""

@@ -14,7 +14,6 @@ from data.models import Role
 from kiosk.errors import KioskError
 from kiosk.services.operators import create_operator, list_operators, unlock_operator
 from screens.base import KioskScreen
-from screens.widgets.key_bar import KeyBar
 from screens.widgets.status_bar import StatusBar
 
 
@@ -55,7 +54,7 @@ class OperatorsScreen(KioskScreen):
                 yield Input(id="new-password", password=True, max_length=128)
             yield Button(self.t("operators.add"), id="operators-add", variant="primary")
             yield Static("", id="operators-message")
-        yield KeyBar([(k, a, self.t(d)) for k, a, d in self.KEYS])
+        yield self.key_bar()
 
     def on_mount(self) -> None:
         """Fill the table."""

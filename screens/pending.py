@@ -10,7 +10,6 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from screens.base import KioskScreen
-from screens.widgets.key_bar import KeyBar
 from screens.widgets.status_bar import StatusBar
 from screens.workflows import Workflow
 
@@ -35,7 +34,7 @@ class PendingWorkflowScreen(KioskScreen):
         with Vertical(id="pending-body"):
             yield Static(self.t(f"workflow.{self.workflow.name}"), id="pending-title")
             yield Static(self.t("pending.not_yet", issue=self.workflow.issue), id="pending-note")
-        yield KeyBar([(k, a, self.t(d)) for k, a, d in self.KEYS])
+        yield self.key_bar()
 
     def on_mount(self) -> None:
         """Fill in the status bar."""

@@ -9,9 +9,15 @@ from screens.workflows import Workflow
 
 def screen_for(workflow: Workflow) -> Screen[None]:
     """A new screen for ``workflow``."""
+    from screens.cert_check import CertCheckScreen
     from screens.operators import OperatorsScreen
     from screens.pending import PendingWorkflowScreen
+    from screens.unlock_help import UnlockHelpScreen
 
-    if workflow.name == "operators":
-        return OperatorsScreen()
-    return PendingWorkflowScreen(workflow)
+    built: dict[str, type[Screen[None]]] = {
+        "operators": OperatorsScreen,
+        "cert_check": CertCheckScreen,
+        "unlock_help": UnlockHelpScreen,
+    }
+    screen = built.get(workflow.name)
+    return screen() if screen is not None else PendingWorkflowScreen(workflow)

@@ -12,11 +12,13 @@ from kiosk.clock import fixed_clock
 from kiosk.config import load_settings
 from kiosk.context import build_context
 from kiosk.hash_key import create_hash_key
+from screens.cert_check import CertCheckScreen
 from screens.home import HomeScreen
 from screens.lock import LockScreen
 from screens.login import LoginScreen
 from screens.operators import OperatorsScreen
 from screens.pending import PendingWorkflowScreen
+from screens.unlock_help import UnlockHelpScreen
 from screens.workflows import WORKFLOWS
 from tests.conftest import BASE_CONFIG, NOW, PASSWORDS
 from tests.ui.helpers import log_in, screen_text, settle
@@ -90,7 +92,9 @@ async def test_every_home_entry_opens_its_screen(context, operators) -> None:
             await pilot.press(workflow.key)
             await pilot.pause()
             if workflow.issue is None:
-                assert isinstance(app.screen, OperatorsScreen)
+                expected = {"operators": OperatorsScreen, "cert_check": CertCheckScreen,
+                            "unlock_help": UnlockHelpScreen}[workflow.name]
+                assert isinstance(app.screen, expected)
             else:
                 assert isinstance(app.screen, PendingWorkflowScreen)
                 assert f"第 {workflow.issue} 号需求" in screen_text(app)
@@ -126,7 +130,7 @@ async def test_ctrl_l_locks_and_the_password_unlocks(context, operators) -> None
     app = KioskApp(context)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "clerk", PASSWORDS["clerk"])
-        await pilot.press("5")
+        await pilot.press("3")
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)

@@ -1,0 +1,268 @@
+"""The certificate check: insert a key, and see its PIN state, its certificates, and the
+verdicts with the next step for the agent. Every check is recorded as a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Label, Select, Static
+
+from data.models import Case, EnterpriseKind
+from devices.token import TokenError, TokenSummary
+from kiosk.services.cert_check import CertCheckReport, check_token, record_check
+from screens.base import KioskScreen
+from screens.token_choice import choose_token
+from screens.widgets.status_bar import StatusBar
+
+SEVERITY_STYLE = {"ok": "green", "info": "cyan", "warn": "yellow", "error": "bold red"}
+SEVERITY_MARK = {"ok": "✔", "info": "ℹ", "warn": "!", "error": "✘"}
+
+
+class CertCheckScreen(KioskScreen):
+    """Reads the inserted key (never logging in) and shows the verdicts."""
+
+    CSS_PATH = "cert_check.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", show=False),
+        Binding("r", "reread", show=False),
+        Binding("u", "unlock_help", show=False),
+        Binding("n", "next_token", show=False),
+        Binding("p", "print", show=False),
+    ]
+    KEYS: ClassVar[list[tuple[str, str, str]]] = [
+        ("R", "screen.reread", "keybar.reread"),
+        ("N", "screen.next_token", "keybar.next_token"),
+        ("U", "screen.unlock_help", "keybar.unlock_help"),
+        ("P", "screen.print", "keybar.print"),
+        ("Esc", "app.pop_screen", "keybar.back"),
+        ("F2", "app.toggle_language", "keybar.language"),
+    ]
+
+    @dataclass
+    class Checked(Message):
+        """A read finished: the report and its case, or the error."""
+
+        serial: str
+        report: CertCheckReport | None
+        case: Case | None
+        error: TokenError | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.serial: str | None = None
+        self.report: CertCheckReport | None = None
+        self.case: Case | None = None
+        self.chosen_kind: EnterpriseKind | None = None
+        self._note = "check.insert"
+
+    def compose(self) -> ComposeResult:
+        """Status, prompt, token panel, certificate table, verdicts and the kind picker."""
+        yield StatusBar()
+        with VerticalScroll(id="check-body"):
+            yield Static(self.t("workflow.cert_check"), id="check-title")
+            yield Static(self.t(self._note), id="check-note")
+            yield Static("", id="check-token")
+            yield DataTable(id="check-certs", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="check-verdicts")
+            with Horizontal(id="check-kind-row"):
+                yield Label(self.t("check.pick_kind"))
+                yield Select(
+                    [(self.t(f"kind.{k.value}"), k.value) for k in EnterpriseKind],
+                    id="check-kind",
+                    prompt=self.t("check.pick_kind_prompt"),
+                )
+            yield Static("", id="check-case")
+        yield self.key_bar()
+
+    def on_mount(self) -> None:
+        """Start on whatever key is in."""
+        self.kiosk.refresh_status()
+        self._restore()
+
+    async def relabel(self) -> None:
+        """Redraw in the new language, keeping the result on screen."""
+        await super().relabel()
+        self._restore()
+
+    def _restore(self) -> None:
+        self.query_one("#check-kind-row").display = False
+        if self.context.token_reader is None:
+            self._set_note("check.no_reader")
+        elif self.report is not None:
+            self._show(self.report, self.case)
+        else:
+            self._set_note(self._note)
+            self._follow(self.kiosk.tokens)
+
+    def tokens_changed(self, tokens: list[TokenSummary]) -> None:
+        """Read a key when one comes in; say so when the one being read goes out."""
+        if self.is_mounted:
+            self._follow(tokens)
+
+    def _follow(self, tokens: list[TokenSummary]) -> None:
+        chosen = choose_token(tokens, self.serial)
+        if chosen is None:
+            if self.serial is not None:
+                self._clear()
+                self._set_note("check.removed")
+                self.serial = None
+            else:
+                self._set_note("check.insert")
+            return
+        if chosen.serial != self.serial:
+            self._read(chosen.serial)
+
+    def action_reread(self) -> None:
+        """Read the key again (R)."""
+        chosen = choose_token(self.kiosk.tokens, self.serial)
+        if chosen is not None:
+            self._read(chosen.serial)
+
+    def action_next_token(self) -> None:
+        """Check the next key when several are in (N)."""
+        tokens = self.kiosk.tokens
+        if len(tokens) > 1:
+            serials = [t.serial for t in tokens]
+            index = serials.index(self.serial) + 1 if self.serial in serials else 0
+            self._read(serials[index % len(serials)])
+
+    def action_unlock_help(self) -> None:
+        """Open PIN-unlock help for this key (U)."""
+        from screens.unlock_help import UnlockHelpScreen
+
+        self.app.push_screen(UnlockHelpScreen())
+
+    def action_print(self) -> None:
+        """Printing arrives with the printer issue; until then the guidance is shown."""
+        self.notify(self.t("check.print_pending"))
+
+    def _read(self, serial: str) -> None:
+        self.serial = serial
+        self._clear()
+        self._set_note("check.reading")
+        context = self.context
+        operator = self.kiosk.operator
+        chosen_kind = self.chosen_kind
+        reader = context.token_reader
+        assert reader is not None and operator is not None
+
+        def work() -> None:
+            try:
+                reading = reader.read_token(serial)
+            except TokenError as error:
+                self.post_message(self.Checked(serial, None, None, error))
+                return
+            now = context.clock()
+            report = check_token(
+                context.store,
+                reading,
+                now=now,
+                chosen_kind=chosen_kind,
+                expiry_warning_days=context.settings.rules.expiry_warning_days,
+            )
+            case = record_check(
+                context.store,
+                report,
+                counter=context.counter,
+                operator=operator.username,
+                now=now,
+                calendar=context.calendar,
+            )
+            self.post_message(self.Checked(serial, report, case, None))
+
+        self.run_worker(work, thread=True, exclusive=True, group="cert-check", exit_on_error=False)
+
+    def on_cert_check_screen_checked(self, message: Checked) -> None:
+        """Show the report, or why the read failed."""
+        if message.serial != self.serial:
+            return
+        if message.error is not None:
+            self._set_note(f"token.error_{message.error.reason}")
+            return
+        assert message.report is not None
+        self.report, self.case = message.report, message.case
+        self._show(message.report, message.case)
+
+    @on(Select.Changed, "#check-kind")
+    def _kind_picked(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and self.serial is not None:
+            self.chosen_kind = EnterpriseKind(event.value)
+            self._read(self.serial)
+
+    def _set_note(self, key: str) -> None:
+        self._note = key
+        self.query_one("#check-note", Static).update(self.t(key))
+
+    def _clear(self) -> None:
+        self.report = self.case = None
+        self.query_one("#check-token", Static).update("")
+        self.query_one("#check-verdicts", Static).update("")
+        self.query_one("#check-case", Static).update("")
+        self.query_one(DataTable).clear(columns=True)
+        self.query_one("#check-kind-row").display = False
+
+    def _show(self, report: CertCheckReport, case: Case | None) -> None:
+        self._set_note("check.done")
+        token = report.token
+        pin = self.t(f"pin.{token.pin_state.value}")
+        self.query_one("#check-token", Static).update(
+            self.t(
+                "check.token_line",
+                label=token.label,
+                serial=token.serial,
+                maker=f"{token.manufacturer} {token.model}",
+                pin=pin,
+            )
+        )
+        self._fill_certificates(report)
+        lines = []
+        for verdict in report.verdicts:
+            style = SEVERITY_STYLE[verdict.severity]
+            params = dict(verdict.params)
+            if "state" in params:
+                params["state"] = self.t(f"keystate.{params['state']}")
+            text = escape(self.t(f"verdict.{verdict.code}", **params))
+            lines.append(f"[{style}]{SEVERITY_MARK[verdict.severity]} {text}[/]")
+            if verdict.next_step:
+                lines.append("    → " + escape(self.t(verdict.next_step)))
+        self.query_one("#check-verdicts", Static).update("\n".join(lines))
+        needs_kind = report.enterprise is None and any(
+            v.next_step == "next.add_code_pick_kind" for v in report.verdicts
+        )
+        self.query_one("#check-kind-row").display = needs_kind or self.chosen_kind is not None
+        if case is not None:
+            self.query_one("#check-case", Static).update(
+                self.t("check.recorded", code=case.tracking_code)
+            )
+
+    def _fill_certificates(self, report: CertCheckReport) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_columns(
+            *(
+                self.t(f"cert.{name}")
+                for name in ("label", "cn", "o", "issuer", "until", "algorithm", "fingerprint")
+            )
+        )
+        for view in report.certificates:
+            facts = view.facts
+            if facts is None:
+                table.add_row(view.label, self.t("cert.unreadable"), "", "", "", "", "")
+                continue
+            until = facts.not_after.astimezone(self.context.clock().tzinfo).date().isoformat()
+            table.add_row(
+                view.label,
+                facts.subject_cn,
+                facts.subject_o or "—",
+                facts.issuer_cn,
+                until,
+                facts.key_algorithm.upper(),
+                facts.fingerprint_sha256[:16],
+            )

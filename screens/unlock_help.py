@@ -1,0 +1,142 @@
+"""PIN-unlock help: diagnose the key from its flags and walk the agent through the online
+unlock procedure. The counter never tries a PIN."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
+
+from data.models import Case
+from devices.qr import qr_text
+from devices.token import TokenSummary
+from kiosk.errors import KioskError
+from kiosk.services.unlock_help import UNLOCK_EMAIL_WORKDAYS, advise, record_unlock_help
+from screens.base import KioskScreen
+from screens.token_choice import choose_token
+from screens.widgets.status_bar import StatusBar
+
+
+class UnlockHelpScreen(KioskScreen):
+    """Shows the PIN state, the procedure and the unlock system's QR; records the help."""
+
+    CSS_PATH = "unlock_help.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", show=False),
+        Binding("f5", "record", show=False),
+        Binding("c", "cert_check", show=False),
+    ]
+    KEYS: ClassVar[list[tuple[str, str, str]]] = [
+        ("F5", "screen.record", "keybar.record_help"),
+        ("C", "screen.cert_check", "keybar.cert_check"),
+        ("Esc", "app.pop_screen", "keybar.back"),
+        ("F2", "app.toggle_language", "keybar.language"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.token: TokenSummary | None = None
+        self.case: Case | None = None
+
+    def compose(self) -> ComposeResult:
+        """Diagnosis, steps and the QR of the unlock system."""
+        yield StatusBar()
+        with VerticalScroll(id="unlock-body"):
+            yield Static(self.t("workflow.unlock_help"), id="unlock-title")
+            yield Static("", id="unlock-diagnosis")
+            with Horizontal(id="unlock-main"):
+                yield Static("", id="unlock-steps")
+                with Vertical(id="unlock-qr-box"):
+                    yield Static("", id="unlock-qr")
+                    yield Static("", id="unlock-url")
+            yield Static("", id="unlock-case")
+        yield self.key_bar()
+
+    def on_mount(self) -> None:
+        """Diagnose whatever key is in."""
+        self.kiosk.refresh_status()
+        self._show()
+
+    async def relabel(self) -> None:
+        """Redraw in the new language."""
+        await super().relabel()
+        self._show()
+
+    def tokens_changed(self, tokens: list[TokenSummary]) -> None:
+        """Follow the key in the reader (its flags may change too)."""
+        if self.is_mounted:
+            self._show()
+
+    def _show(self) -> None:
+        if self.context.token_reader is None:
+            self._update(self.t("check.no_reader"), "", show_qr=False)
+            return
+        self.token = choose_token(self.kiosk.tokens, self.token.serial if self.token else None)
+        if self.token is None:
+            self._update(self.t("check.insert"), "", show_qr=False)
+            return
+        advice = advise(self.token)
+        diagnosis = self.t("unlock.token_line", label=self.token.label, serial=self.token.serial)
+        diagnosis += "\n" + self.t(advice.diagnosis)
+        if advice.suggest_cert_check:
+            diagnosis += "\n" + self.t("unlock.try_cert_check")
+        steps = ""
+        if advice.show_procedure:
+            steps = "\n".join(
+                f"{number}. {self.t(step, days=UNLOCK_EMAIL_WORKDAYS)}"
+                for number, step in enumerate(advice.steps, 1)
+            )
+            steps += "\n\n" + self.t("unlock.never_try")
+        self._update(diagnosis, steps, show_qr=advice.show_procedure)
+        self.query_one("#unlock-url", Static).update(escape(advice.unlock_url))
+        self.query_one("#unlock-qr", Static).update(qr_text(advice.unlock_url))
+        self._show_case()
+
+    def _update(self, diagnosis: str, steps: str, show_qr: bool) -> None:
+        self.query_one("#unlock-diagnosis", Static).update(escape(diagnosis))
+        self.query_one("#unlock-steps", Static).update(escape(steps))
+        self.query_one("#unlock-qr-box").display = show_qr
+
+    def _show_case(self) -> None:
+        text = ""
+        if self.case is not None:
+            text = self.t(
+                "unlock.recorded",
+                code=self.case.tracking_code,
+                due=self.case.due_on.isoformat() if self.case.due_on else "",
+            )
+        self.query_one("#unlock-case", Static).update(escape(text))
+
+    def action_record(self) -> None:
+        """Record the help given as a case due in 3 working days (F5)."""
+        operator = self.kiosk.operator
+        if self.token is None or operator is None:
+            self.notify(self.t("check.insert"), severity="warning")
+            return
+        if self.case is not None:
+            self.notify(self.t("unlock.already_recorded"))
+            return
+        context = self.context
+        try:
+            self.case = record_unlock_help(
+                context.store,
+                self.token,
+                counter=context.counter,
+                operator=operator.username,
+                now=context.clock(),
+                calendar=context.calendar,
+            )
+        except KioskError as error:
+            self.notify(error.message(context.translator.language), severity="error")
+            return
+        self._show_case()
+
+    def action_cert_check(self) -> None:
+        """Switch to the certificate check (C)."""
+        from screens.cert_check import CertCheckScreen
+
+        self.app.switch_screen(CertCheckScreen())
