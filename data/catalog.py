@@ -637,4 +637,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "按回车插入或拔出所选钥匙（● 已插入 ○ 未插入）。",
         "Enter plugs the highlighted key in or out (● in, ○ out).",
     ),
+    "cli.tokens_module": (
+        "{path} 不是可用的 PKCS#11 模块：{problem}",
+        "{path} is not a usable PKCS#11 module: {problem}",
+    ),
+    "cli.tokens_timeout": (
+        "PKCS#11 模块 {path} 无响应（{problem}）",
+        "PKCS#11 module {path} does not answer ({problem})",
+    ),
+    "cli.tokens_crashed": (
+        "PKCS#11 模块 {path} 异常退出（{problem}）",
+        "PKCS#11 module {path} crashed ({problem})",
+    ),
+    "cli.tokens_removed": ("钥匙在读取中被拔出", "a key was removed during the read"),
 }

@@ -77,6 +77,8 @@ def save_memory_keys(path: Path, keys: list[MemoryToken], descriptions: dict[str
             "serial": key.serial,
             "label": key.label,
             "flags": key.flags,
+            "manufacturer": key.manufacturer,
+            "model": key.model,
             "description": descriptions.get(key.label, ""),
             "certificates": [
                 {"label": c.label, "id": c.object_id, "value": base64.b64encode(c.value).decode()}
@@ -102,6 +104,8 @@ def load_memory_keys(path: Path) -> tuple[dict[str, MemoryToken], dict[str, str]
             label=row["label"],
             flags=int(row["flags"]),
             certificates=certificates,
+            manufacturer=row.get("manufacturer", MemoryToken.manufacturer),
+            model=row.get("model", MemoryToken.model),
         )
         descriptions[row["label"]] = row.get("description", "")
     return keys, descriptions

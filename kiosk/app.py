@@ -44,6 +44,7 @@ class KioskApp(App[None]):
         self.token_problem: str | None = None
         self._last_input = time.monotonic()
         self._poll_now = threading.Event()
+        self._force_report = False
 
     @property
     def idle_seconds(self) -> float:
@@ -121,14 +122,16 @@ class KioskApp(App[None]):
             except TokenError as error:
                 tokens, problem = [], error.reason
             state = (tuple((t.serial, t.flags) for t in tokens), problem)
-            if state != seen:
-                seen = state
+            if state != seen or self._force_report:
+                seen, self._force_report = state, False
                 self.post_message(TokensChanged(tokens, problem))
             self._poll_now.wait(interval)
             self._poll_now.clear()
 
-    def poll_tokens_now(self) -> None:
-        """Ask the watcher to look at the slots at once (after the demo tray moved a key)."""
+    def poll_tokens_now(self, report: bool = False) -> None:
+        """Ask the watcher to look at the slots at once (after the demo tray moved a key);
+        with ``report``, tell the screens what it sees even if nothing changed."""
+        self._force_report = self._force_report or report
         self._poll_now.set()
 
     def on_tokens_changed(self, message: TokensChanged) -> None:

@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
     add.set_defaults(handler=command_operator_add)
 
+    tokens = commands.add_parser("tokens", help="list the keys present and their certificates")
+    tokens.add_argument("--module", type=Path, required=True, help="PKCS#11 module (.so)")
+    tokens.add_argument("--json", action="store_true", help="print JSON for scripts")
+    tokens.add_argument("--timeout", type=float, default=10.0, help="seconds per call")
+    tokens.set_defaults(handler=command_tokens)
+
     demo = commands.add_parser("demo", help="seed a demo counter and start it")
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="demo folder")
     demo.add_argument("--reset", action="store_true", help="start again from a fresh seed")
@@ -250,6 +256,46 @@ def command_operator_add(args: argparse.Namespace) -> int:
         say("cli.operator_added", username=operator.username, role=operator.role.value)
     finally:
         store.close()
+    return 0
+
+
+def command_tokens(args: argparse.Namespace) -> int:
+    """Print the keys present; exit 2 with one line when the module cannot be used."""
+    import json
+
+    from devices.pkcs11_reader import Pkcs11Reader
+    from devices.token import TokenError
+    from kiosk.token_listing import list_tokens_json
+
+    reader = Pkcs11Reader(args.module, call_timeout_s=args.timeout)
+    try:
+        listed = list_tokens_json(reader, china_now())
+    except TokenError as error:
+        print(
+            translate(
+                f"cli.tokens_{error.reason}",
+                cli_language(),
+                path=str(args.module),
+                problem=error.detail,
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    finally:
+        reader.close()
+    if args.json:
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
+        return 0
+    for token in listed:
+        print(f"{token['label']}\t{token['serial']}\t{token['pin_state']}")
+        for certificate in token["certificates"]:
+            if "error" in certificate:
+                print(f"  {certificate['label']}: {certificate['error']}")
+            else:
+                print(
+                    f"  {certificate['label']}: O={certificate['subject_o'] or '-'}"
+                    f" until {certificate['not_after'][:10]} {certificate['key_algorithm']}"
+                )
     return 0
 
 

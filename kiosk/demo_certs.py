@@ -53,44 +53,97 @@ def make_certificate(
     return certificate.public_bytes(serialization.Encoding.DER)
 
 
+_SM2_CA_CONFIG = """\
+[ca]
+default_ca = demo
+[demo]
+database = index.txt
+new_certs_dir = .
+serial = serial
+policy = any
+email_in_dn = no
+unique_subject = no
+x509_extensions = leaf
+[any]
+commonName = supplied
+organizationName = optional
+[leaf]
+basicConstraints = critical, CA:FALSE
+"""
+_SM2_DISTID = "distid:1234567812345678"
+
+
+def _openssl_time(moment: datetime) -> str:
+    """``moment`` as ``openssl ca`` takes it: UTCTime up to 2049, GeneralizedTime after."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%y%m%d%H%M%SZ" if 1950 <= utc.year < 2050 else "%Y%m%d%H%M%SZ")
+
+
+def _subject_value(text: str) -> str:
+    """Escape the characters ``openssl -subj`` would read as separators."""
+    return text.replace("\\", "\\\\").replace("/", "\\/").replace("+", "\\+")
+
+
 def make_sm2_certificate(
     common_name: str, organization: str | None, not_before: datetime, not_after: datetime
 ) -> bytes:
-    """A self-signed SM2-with-SM3 certificate made by the openssl command."""
-    subject = f"/CN={common_name}" + (f"/O={organization}" if organization else "")
-    days = max(1, (not_after - not_before).days)
-    with tempfile.TemporaryDirectory() as folder:
-        key_path, cert_path = Path(folder) / "sm2.key", Path(folder) / "sm2.der"
-        subprocess.run(
-            ["openssl", "genpkey", "-algorithm", "SM2", "-out", str(key_path)],
-            check=True,
-            capture_output=True,
+    """A self-signed SM2-with-SM3 certificate with exactly this validity, made by the openssl
+    command (``openssl ca``: ``req -x509`` of openssl 3.0 can only start validity now)."""
+    subject = f"/CN={_subject_value(common_name)}" + (
+        f"/O={_subject_value(organization)}" if organization else ""
+    )
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "ca.cnf").write_text(_SM2_CA_CONFIG, "utf-8")
+        (folder / "index.txt").write_text("", "utf-8")
+        (folder / "serial").write_text(f"{x509.random_serial_number():040X}\n", "utf-8")
+
+        def openssl(*arguments: str) -> None:
+            subprocess.run(["openssl", *arguments], check=True, capture_output=True, cwd=folder)
+
+        openssl("genpkey", "-algorithm", "SM2", "-out", "sm2.key")
+        openssl(
+            "req",
+            "-new",
+            "-key",
+            "sm2.key",
+            "-sm3",
+            "-sigopt",
+            _SM2_DISTID,
+            "-utf8",
+            "-subj",
+            subject,
+            "-out",
+            "sm2.csr",
         )
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-new",
-                "-key",
-                str(key_path),
-                "-sm3",
-                "-sigopt",
-                "distid:1234567812345678",
-                "-utf8",
-                "-subj",
-                subject,
-                "-days",
-                str(days),
-                "-outform",
-                "DER",
-                "-out",
-                str(cert_path),
-            ],
-            check=True,
-            capture_output=True,
+        openssl(
+            "ca",
+            "-config",
+            "ca.cnf",
+            "-selfsign",
+            "-keyfile",
+            "sm2.key",
+            "-in",
+            "sm2.csr",
+            "-startdate",
+            _openssl_time(not_before),
+            "-enddate",
+            _openssl_time(not_after),
+            "-md",
+            "sm3",
+            "-sigopt",
+            _SM2_DISTID,
+            "-vfyopt",
+            _SM2_DISTID,
+            "-utf8",
+            "-preserveDN",
+            "-batch",
+            "-notext",
+            "-out",
+            "sm2.pem",
         )
-        return cert_path.read_bytes()
+        pem = (folder / "sm2.pem").read_bytes()
+    return x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
 
 
 def validity(days_from_now: int, lasting_days: int = 365) -> tuple[datetime, datetime]:

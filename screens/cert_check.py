@@ -113,7 +113,7 @@ class CertCheckScreen(KioskScreen):
                 self._clear()
                 self._set_note("check.removed")
                 self.serial = None
-            else:
+            elif self._note in ("check.reading", "check.done"):
                 self._set_note("check.insert")
             return
         if chosen.serial != self.serial:
@@ -185,6 +185,10 @@ class CertCheckScreen(KioskScreen):
             return
         if message.error is not None:
             self._set_note(f"token.error_{message.error.reason}")
+            # Forget the key: whether it is back or still out, the watcher's next report
+            # decides (a key put back in reads again by itself).
+            self.serial = None
+            self.kiosk.poll_tokens_now(report=True)
             return
         assert message.report is not None
         self.report, self.case = message.report, message.case

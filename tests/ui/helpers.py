@@ -20,9 +20,11 @@ def screen_text(app: KioskApp) -> str:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and messages be handled."""
+    """Let workers finish (all but the endless token watcher) and messages be handled."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    busy = [w for w in pilot.app.workers if w.group != "token-watch"]
+    if busy:  # an empty list would mean "wait for every worker", the endless watcher too
+        await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
 
 

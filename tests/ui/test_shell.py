@@ -92,8 +92,11 @@ async def test_every_home_entry_opens_its_screen(context, operators) -> None:
             await pilot.press(workflow.key)
             await pilot.pause()
             if workflow.issue is None:
-                expected = {"operators": OperatorsScreen, "cert_check": CertCheckScreen,
-                            "unlock_help": UnlockHelpScreen}[workflow.name]
+                expected = {
+                    "operators": OperatorsScreen,
+                    "cert_check": CertCheckScreen,
+                    "unlock_help": UnlockHelpScreen,
+                }[workflow.name]
                 assert isinstance(app.screen, expected)
             else:
                 assert isinstance(app.screen, PendingWorkflowScreen)

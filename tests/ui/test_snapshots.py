@@ -37,3 +37,57 @@ def test_lock_screen(snap_compare, context, operators) -> None:
         await pilot.press("ctrl+l")
 
     assert snap_compare(KioskApp(context), terminal_size=SIZE, run_before=locked)
+
+
+def _key_context(context, flags: int):
+    """The context with an in-memory reader holding one fixed demo key."""
+    from devices.token import CKF_TOKEN_INITIALIZED, CKF_USER_PIN_INITIALIZED, CertificateObject
+    from devices.token_memory import MemoryToken, MemoryTokenReader
+    from tests.ui.test_token_screens import CERTS
+
+    reader = MemoryTokenReader()
+    reader.insert(
+        MemoryToken(
+            serial="SN-SNAPSHOT-01",
+            label="华贸-1",
+            flags=CKF_TOKEN_INITIALIZED | CKF_USER_PIN_INITIALIZED | flags,
+            certificates=[CertificateObject("sign", "01", (CERTS / "no_o_rsa.der").read_bytes())],
+        )
+    )
+    context.token_reader = reader
+    return context
+
+
+async def _open(pilot, key: str) -> None:
+    import asyncio
+
+    from tests.ui.helpers import settle
+
+    await log_in(pilot, "clerk", PASSWORDS["clerk"])
+    pilot.app.poll_tokens_now(report=True)
+    await asyncio.sleep(0.1)
+    await settle(pilot)
+    await pilot.press(key)
+    for _ in range(3):
+        await asyncio.sleep(0.05)
+        await settle(pilot)
+
+
+def test_cert_check_screen(snap_compare, context, operators) -> None:
+    from devices.token import CKF_USER_PIN_FINAL_TRY
+
+    async def checked(pilot) -> None:
+        await _open(pilot, "5")
+
+    app = KioskApp(_key_context(context, CKF_USER_PIN_FINAL_TRY))
+    assert snap_compare(app, terminal_size=(110, 34), run_before=checked)
+
+
+def test_unlock_help_screen(snap_compare, context, operators) -> None:
+    from devices.token import CKF_USER_PIN_LOCKED
+
+    async def helped(pilot) -> None:
+        await _open(pilot, "4")
+
+    app = KioskApp(_key_context(context, CKF_USER_PIN_LOCKED))
+    assert snap_compare(app, terminal_size=(110, 34), run_before=helped)
