@@ -12,7 +12,7 @@ import statistics
 import subprocess
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from devices.pkcs11_reader import Pkcs11Reader
@@ -27,14 +27,17 @@ def build_lab(root: Path, count: int) -> SoftHsmLab:
         label = f"BENCH-{number}"
         lab.create_token(label)
         start, end = validity(300)
-        lab.write_certificate(label, make_certificate(label, "91110108MA01A2B3CF",
-                                                      not_before=start, not_after=end), "sign")
+        lab.write_certificate(
+            label,
+            make_certificate(label, "91110108MA01A2B3CF", not_before=start, not_after=end),
+            "sign",
+        )
     return lab
 
 
 def time_kiosk(lab: SoftHsmLab, rounds: int) -> tuple[float, float]:
     """(cold: start the module's process, list, read and parse; warm: a repeat scan)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     start = time.perf_counter()
     reader = Pkcs11Reader(SOFTHSM_MODULE, env=lab.env)
     list_tokens_json(reader, now)
@@ -55,9 +58,21 @@ def time_pkcs11_tool(lab: SoftHsmLab, rounds: int) -> float:
     for _ in range(rounds):
         start = time.perf_counter()
         for label in lab.labels():
-            subprocess.run(["pkcs11-tool", "--module", str(SOFTHSM_MODULE), "--token-label",
-                            label, "--list-objects", "--type", "cert"],
-                           capture_output=True, env=env, check=True)
+            subprocess.run(
+                [
+                    "pkcs11-tool",
+                    "--module",
+                    str(SOFTHSM_MODULE),
+                    "--token-label",
+                    label,
+                    "--list-objects",
+                    "--type",
+                    "cert",
+                ],
+                capture_output=True,
+                env=env,
+                check=True,
+            )
         runs.append(time.perf_counter() - start)
     return statistics.median(runs)
 
@@ -73,10 +88,14 @@ def main() -> None:
         anchor = time_pkcs11_tool(lab, args.rounds)
     print(f"tokens: {args.tokens}, rounds: {args.rounds}")
     print(f"pkcs11-tool --list-objects --type cert, all tokens (anchor): {anchor * 1000:8.1f} ms")
-    print(f"kiosk cold (start module process, list, read, parse):        {cold * 1000:8.1f} ms"
-          f"   ratio {cold / anchor:5.2f}")
-    print(f"kiosk warm (repeat scan: list, read, parse):                 {warm * 1000:8.1f} ms"
-          f"   ratio {warm / anchor:5.2f}")
+    print(
+        f"kiosk cold (start module process, list, read, parse):        {cold * 1000:8.1f} ms"
+        f"   ratio {cold / anchor:5.2f}"
+    )
+    print(
+        f"kiosk warm (repeat scan: list, read, parse):                 {warm * 1000:8.1f} ms"
+        f"   ratio {warm / anchor:5.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from data.models import Operator, Role
+from devices.softhsm_lab import SoftHsmLab
 from kiosk.clock import CHINA_TZ, fixed_clock
 from kiosk.config import Settings, load_settings
 from kiosk.context import KioskContext, build_context
 from kiosk.hash_key import create_hash_key
 from kiosk.services.operators import create_operator
+from tests.devices.lab import Lab, build_fresh_lab, build_session_lab
 
 NOW = datetime(2026, 11, 25, 10, 30, tzinfo=CHINA_TZ)
 """A Wednesday: the fixed 'now' of the tests."""
@@ -84,3 +86,15 @@ def operators(context: KioskContext) -> dict[str, Operator]:
             now=NOW,
         )
     return made
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """The session's SoftHSM tokens (RSA-OK, NO-O, BAD-CHECK, EXPIRED, SM2, GARBAGE)."""
+    yield from build_session_lab(tmp_path_factory)
+
+
+@pytest.fixture
+def fresh_lab(tmp_path: Path) -> SoftHsmLab:
+    """An empty SoftHSM lab of the test's own, for tests that add or remove tokens."""
+    return build_fresh_lab(tmp_path)

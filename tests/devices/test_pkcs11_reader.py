@@ -12,7 +12,7 @@ from devices.softhsm_lab import SOFTHSM_MODULE, USER_PIN, SoftHsmLab
 from devices.token import CKF_USER_PIN_COUNT_LOW, PinState, TokenError
 from kiosk.certificates import parse_certificate
 from kiosk.demo_certs import make_certificate, validity
-from tests.devices.conftest import GOOD_USCC, TOKENS, Lab
+from tests.devices.lab import GOOD_USCC, TOKENS, Lab
 
 
 @pytest.fixture

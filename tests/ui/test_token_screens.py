@@ -24,7 +24,6 @@ from kiosk.services.enterprises import expect_key, save_enterprise
 from screens.cert_check import CertCheckScreen
 from screens.unlock_help import UnlockHelpScreen
 from tests.conftest import NOW, PASSWORDS
-from tests.devices.conftest import lab  # noqa: F401  (the SoftHSM lab fixture)
 from tests.ui.helpers import log_in, screen_text, settle
 
 CERTS = Path(__file__).resolve().parents[1] / "fixtures" / "certs"
@@ -218,7 +217,7 @@ async def test_language_switch_keeps_the_result(context, reader) -> None:
         assert f"holds the valid USCC {GOOD_USCC}" in screen_text(app)
 
 
-async def test_check_over_a_real_softhsm_token(context, operators, lab) -> None:  # noqa: F811
+async def test_check_over_a_real_softhsm_token(context, operators, lab) -> None:
     context.token_reader = lab.reader()
     app = KioskApp(context)
     async with app.run_test(size=SIZE) as pilot:

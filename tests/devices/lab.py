@@ -1,4 +1,7 @@
-"""A SoftHSM2 lab shared by the token tests: real PKCS#11 tokens made by the tests."""
+"""The SoftHSM2 lab of the token tests: real PKCS#11 tokens made by the tests.
+
+The fixtures `lab` (one per session) and `fresh_lab` (one per test) are registered in
+tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -46,8 +49,7 @@ TOKENS = {
 }
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+def build_session_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     require_softhsm()
     softhsm = SoftHsmLab(tmp_path_factory.mktemp("softhsm"))
     for label, objects in TOKENS.items():
@@ -68,8 +70,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     yield Lab(softhsm)
 
 
-@pytest.fixture
-def fresh_lab(tmp_path: Path) -> SoftHsmLab:
+def build_fresh_lab(tmp_path: Path) -> SoftHsmLab:
     """An empty lab of the test's own, for tests that add or remove tokens."""
     require_softhsm()
     return SoftHsmLab(tmp_path / "softhsm")
