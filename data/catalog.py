@@ -491,9 +491,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "钥匙中没有可读取的证书。",
         "The key holds no readable certificate.",
     ),
-    "verdict.unreadable": (
-        "证书对象“{label}”无法读取：{problem}",
-        "Certificate object {label} is unreadable: {problem}",
+    "verdict.unreadable_not_der": (
+        "证书对象“{label}”无法读取：不是有效的证书数据。",
+        "Certificate object {label} is unreadable: not valid certificate data.",
+    ),
+    "verdict.unreadable_empty": (
+        "证书对象“{label}”无法读取：内容为空。",
+        "Certificate object {label} is unreadable: it is empty.",
+    ),
+    "verdict.unreadable_too_large": (
+        "证书对象“{label}”无法读取：数据过大，不是证书。",
+        "Certificate object {label} is unreadable: too large to be a certificate.",
     ),
     "verdict.uscc_ok": (
         "证书“{label}”含有效的统一社会信用代码 {uscc}。",

@@ -27,7 +27,16 @@ MAX_CERTIFICATE_BYTES = 64 * 1024
 
 
 class UnreadableCertificate(ValueError):
-    """The bytes are not a DER X.509 certificate."""
+    """The bytes are not a DER X.509 certificate.
+
+    Attributes:
+        reason: ``empty``, ``too_large`` or ``not_der`` (for the on-screen message; the
+            exception text keeps the technical detail for scripts and logs).
+    """
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -61,9 +70,9 @@ def parse_certificate(der: bytes) -> CertificateFacts:
             PEM, random bytes, too large).
     """
     if not der:
-        raise UnreadableCertificate("empty object")
+        raise UnreadableCertificate("empty", "empty object")
     if len(der) > MAX_CERTIFICATE_BYTES:
-        raise UnreadableCertificate(f"{len(der)} bytes is too large for a certificate")
+        raise UnreadableCertificate("too_large", f"{len(der)} bytes is too large for a certificate")
     try:
         certificate = x509.load_der_x509_certificate(der)
         return CertificateFacts(
@@ -80,7 +89,7 @@ def parse_certificate(der: bytes) -> CertificateFacts:
     except UnreadableCertificate:
         raise
     except Exception as error:  # cryptography raises ValueError and others on bad DER
-        raise UnreadableCertificate(f"not a DER X.509 certificate ({error})") from None
+        raise UnreadableCertificate("not_der", f"not a DER X.509 certificate ({error})") from None
 
 
 def _first(name: x509.Name, oid: x509.ObjectIdentifier) -> str:

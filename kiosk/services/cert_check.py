@@ -25,7 +25,7 @@ from kiosk.services.keys import VOID_STATES, find_key_by_serial
 
 Severity = Literal["ok", "info", "warn", "error"]
 _SEVERITY_ORDER: tuple[Severity, ...] = ("ok", "info", "warn", "error")
-_CODE_PATTERN = re.compile(r"[0-9A-Z]{18}")
+_CODE_RUN = re.compile(r"[0-9A-Z]{18,}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class CertificateView:
     label: str
     facts: CertificateFacts | None
     error: str = ""
+    error_reason: str = ""
     uscc: str | None = None
     """The valid USCC found in subject O, if any."""
 
@@ -79,8 +80,14 @@ class CertCheckReport:
 
 def uscc_in_subject_o(subject_o: str) -> str | None:
     """The valid USCC that subject O holds (alone, or among other words), or None."""
-    candidates = [subject_o, *_CODE_PATTERN.findall(subject_o.upper())]
-    for candidate in candidates:
+    # Every 18-character window of every run of code characters, so a code glued to other
+    # letters ("USCC9111...") is still found.
+    windows = [
+        run[start : start + 18]
+        for run in _CODE_RUN.findall(subject_o.upper())
+        for start in range(len(run) - 17)
+    ]
+    for candidate in [subject_o, *windows]:
         try:
             return validate_uscc(candidate)
         except ValidationError:
@@ -96,7 +103,11 @@ def view_certificates(reading: TokenReading) -> tuple[CertificateView, ...]:
         try:
             facts = parse_certificate(obj.value)
         except UnreadableCertificate as error:
-            views.append(CertificateView(label=label, facts=None, error=str(error)))
+            views.append(
+                CertificateView(
+                    label=label, facts=None, error=str(error), error_reason=error.reason
+                )
+            )
             continue
         views.append(
             CertificateView(label=label, facts=facts, uscc=uscc_in_subject_o(facts.subject_o))
@@ -177,7 +188,7 @@ def _certificate_verdicts(
     label = view.label
     facts = view.facts
     if facts is None:
-        return [Verdict("unreadable", "warn", {"label": label, "problem": view.error})]
+        return [Verdict(f"unreadable_{view.error_reason or 'not_der'}", "warn", {"label": label})]
     verdicts: list[Verdict] = []
     if view.uscc is None:
         verdicts.append(

@@ -345,10 +345,12 @@ def test_a_garbage_object_is_named_while_the_good_certificate_is_still_checked(
     reading = read("SN-DOM", ("sign", certs["good"]), ("broken", GARBAGE))
     report = check(context, reading)
     found = verdicts(report)
-    unreadable = found["unreadable"]
+    unreadable = found["unreadable_not_der"]
     assert unreadable.severity == "warn"
-    assert unreadable.params["label"] == "broken" and unreadable.params["problem"]
-    assert shown(unreadable)[0].startswith("Certificate object broken is unreadable: ")
+    assert unreadable.params["label"] == "broken"
+    assert shown(unreadable)[0] == (
+        "Certificate object broken is unreadable: not valid certificate data."
+    )
     assert found["uscc_ok"].params["label"] == "sign"
     assert found["valid"].params["label"] == "sign"
     assert "no_certificate" not in found
@@ -370,7 +372,7 @@ def test_no_readable_certificate_is_an_error(context, records, objects) -> None:
 
 
 def test_an_unlabelled_broken_object_is_named_by_its_id(context, records) -> None:
-    unreadable = verdicts(check(context, read("SN-DOM", ("", b"junk"))))["unreadable"]
+    unreadable = verdicts(check(context, read("SN-DOM", ("", b"junk"))))["unreadable_not_der"]
     assert unreadable.params["label"] == "00"
 
 
@@ -439,8 +441,14 @@ def test_record_check_writes_one_closed_case_with_the_worst_outcome(
     opened = events[0][1]
     assert opened["token_serial"] == "SN-DOM"
     assert opened["verdicts"] == [v.code for v in report.verdicts]
-    assert opened["verdicts"] == ["in_records", "pin_ok", "uscc_ok", "expiring", "unreadable"]
-    assert opened["problems"] == ["expiring", "unreadable"]
+    assert opened["verdicts"] == [
+        "in_records",
+        "pin_ok",
+        "uscc_ok",
+        "expiring",
+        "unreadable_not_der",
+    ]
+    assert opened["problems"] == ["expiring", "unreadable_not_der"]
     assert opened["kind"] == "cert_check" and opened["tracking_code"] == case.tracking_code
     assert events[1][1] == {"outcome": "warn"}
 
@@ -540,3 +548,15 @@ def test_record_unlock_help_for_a_key_we_do_not_hold(context, operators, records
     )
     assert case.state is CaseState.OPEN and case.due_on == date(2026, 11, 30)
     assert case.key_id is None and case.enterprise_uscc is None
+
+
+def test_a_code_glued_to_other_letters_is_still_found() -> None:
+    from stdnum.cn import uscc
+
+    from kiosk.services.cert_check import uscc_in_subject_o
+
+    body = "91110108MA01A2B3C"
+    code = body + uscc.calc_check_digit(body)
+    assert uscc_in_subject_o(f"USCC{code}") == code
+    assert uscc_in_subject_o(f"某某公司{code}X") == code
+    assert uscc_in_subject_o("NOCODEHERE") is None
