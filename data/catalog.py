@@ -658,4 +658,20 @@ CATALOG: dict[str, tuple[str, str]] = {
         "PKCS#11 module {path} crashed ({problem})",
     ),
     "cli.tokens_removed": ("钥匙在读取中被拔出", "a key was removed during the read"),
+    "check.not_recorded": (
+        "检查结果未能保存（数据库错误），请按 R 重试；如仍失败请运行 kiosk doctor。",
+        "The check could not be saved (database error); press R to retry, or run kiosk doctor.",
+    ),
+    "app.worker_failed": (
+        "后台操作意外失败，本次操作未完成；请重试，如仍失败请联系系统管理员。",
+        "A background task failed unexpectedly and did not finish; retry, or tell an admin.",
+    ),
+    "due.estimated": (
+        "注意：该年度节假日安排尚未录入，期限暂按周末计算，仅供参考。",
+        "Note: that year's holidays are not entered yet; the deadline counts weekends only.",
+    ),
+    "cli.unexpected": (
+        "操作未完成：{problem}（设置 KIOSK_DEBUG=1 可查看详细信息）",
+        "The command did not finish: {problem} (set KIOSK_DEBUG=1 for details)",
+    ),
 }

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Role(StrEnum):
@@ -77,7 +77,7 @@ class Operator(Record):
     username: str
     display_name: str
     role: Role
-    password_hash: str
+    password_hash: str = Field(repr=False)
     failed_logins: int
     locked_until: datetime | None
     active: bool

@@ -78,9 +78,10 @@ def list_tokens(lib: Any) -> dict[str, Any]:
     return {"ok": True, "tokens": [_describe(slot, token) for slot, token in _present(lib)]}
 
 
-def read_token(lib: Any, serial: str) -> dict[str, Any]:
-    """The token with ``serial`` and its certificate objects, read in a public session."""
-    for slot, token in _present(lib):
+def read_token(present: list[tuple[Any, Any]], serial: str) -> dict[str, Any]:
+    """The token with ``serial`` among the ``present`` ones, and its certificate objects,
+    read in a public session."""
+    for slot, token in present:
         if _text(token.serial) != serial:
             continue
         certificates = []
@@ -111,19 +112,28 @@ def _attribute(obj: Any, attribute: Any, default: Any) -> Any:
 
 
 def handle(lib: Any, request: dict[str, Any]) -> dict[str, Any]:
-    """Answer one request; a vanished key is ``removed``, other module errors ``module``."""
+    """Answer one request. Failures of the module as a whole (re-initialising, listing the
+    slots) are ``module``, so the parent restarts it; a key vanishing during its own read
+    is ``removed``."""
+    op = request.get("op")
     try:
-        if request.get("op") == "list":
+        if op == "list":
             if request.get("rescan"):
                 lib.reinitialize()
             return list_tokens(lib)
-        if request.get("op") == "read":
-            return read_token(lib, str(request.get("serial", "")))
-        return {"ok": False, "reason": "module", "detail": f"unknown op {request.get('op')!r}"}
-    except _GONE as error:
-        return {"ok": False, "reason": "removed", "detail": type(error).__name__}
+        if op == "read":
+            return _read_guarded(lib, str(request.get("serial", "")))
     except PKCS11Error as error:
         return {"ok": False, "reason": "module", "detail": type(error).__name__}
+    return {"ok": False, "reason": "module", "detail": f"unknown op {op!r}"}
+
+
+def _read_guarded(lib: Any, serial: str) -> dict[str, Any]:
+    present = _present(lib)  # a failure here is the module's: reported as "module"
+    try:
+        return read_token(present, serial)
+    except _GONE as error:
+        return {"ok": False, "reason": "removed", "detail": type(error).__name__}
 
 
 def main(module_path: str) -> int:

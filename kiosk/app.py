@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from data.models import Operator
 from devices.token import TokenError, TokenSummary
@@ -85,7 +85,7 @@ class KioskApp(App[None]):
     def action_lock(self) -> None:
         """Lock the screen now (Ctrl+L)."""
         if self.operator is not None and not isinstance(self.screen, LockScreen):
-            self.push_screen(LockScreen())
+            self.push_screen(LockScreen(), lambda _: self.tell_screens_about_tokens())
 
     def action_demo_tray(self) -> None:
         """Open the demo's tray of keys (F9; only when the demo configured one)."""
@@ -121,11 +121,14 @@ class KioskApp(App[None]):
                 tokens, problem = reader.list_tokens(), None
             except TokenError as error:
                 tokens, problem = [], error.reason
+            except Exception as error:  # the watcher must outlive any reader failure
+                tokens, problem = [], type(error).__name__
             state = (tuple((t.serial, t.flags) for t in tokens), problem)
             if state != seen or self._force_report:
                 seen, self._force_report = state, False
                 self.post_message(TokensChanged(tokens, problem))
-            self._poll_now.wait(interval)
+            # A module that cannot be loaded is retried slowly, not twice a second.
+            self._poll_now.wait(interval if problem is None else max(interval, 5.0))
             self._poll_now.clear()
 
     def poll_tokens_now(self, report: bool = False) -> None:
@@ -135,13 +138,24 @@ class KioskApp(App[None]):
         self._poll_now.set()
 
     def on_tokens_changed(self, message: TokensChanged) -> None:
-        """Remember what is present, update the status bar and tell the open screens."""
+        """Remember what is present, update the status bar and tell the open screens
+        (not while the screen is locked: nothing is read for an absent operator)."""
         self.tokens = message.tokens
         self.token_problem = message.problem
         self.refresh_status()
+        if not isinstance(self.screen, LockScreen):
+            self.tell_screens_about_tokens()
+
+    def tell_screens_about_tokens(self) -> None:
+        """Give every open screen the keys present now."""
         for screen in self.screen_stack:
             if isinstance(screen, KioskScreenMixin):
-                screen.tokens_changed(message.tokens)
+                screen.tokens_changed(self.tokens)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly: say so, and the app goes on."""
+        if event.state is WorkerState.ERROR:
+            self.notify(self.context.translator.t("app.worker_failed"), severity="error")
 
     def refresh_status(self) -> None:
         """Update the status bar of the screen on top."""

@@ -111,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # one clear line, never a traceback (KIOSK_DEBUG=1 shows it)
+        if os.environ.get("KIOSK_DEBUG"):
+            raise
+        problem = f"{type(error).__name__}: {error}"
+        print(translate("cli.unexpected", cli_language(), problem=problem), file=sys.stderr)
+        return 1
 
 
 def _ask_password(env_name: str, prompt_key: str, confirm: bool) -> str:

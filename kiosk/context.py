@@ -52,8 +52,13 @@ def build_context(settings: Settings, clock: Clock = china_now) -> KioskContext:
     """Open the store (migrating it), load the hash key and the working-day calendar."""
     id_hash_key = load_hash_key(settings.database.id_hash_key_file)
     calendar = WorkCalendar(load_local_calendar(settings.rules.holidays_file))
-    store = open_store(settings.database.path, settings.database.busy_timeout_ms)
     token_reader, demo_tray = build_token_reader(settings)
+    try:
+        store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    except BaseException:
+        if token_reader is not None:
+            token_reader.close()
+        raise
     return KioskContext(
         settings=settings,
         store=store,

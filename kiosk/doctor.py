@@ -168,6 +168,7 @@ def check_token_module(settings: Settings) -> CheckResult:
     try:
         done = subprocess.run(
             [sys.executable, "-c", probe, str(module)],
+            env={**os.environ, **settings.token.module_env},
             capture_output=True,
             text=True,
             timeout=MODULE_LOAD_TIMEOUT_S,

@@ -3,10 +3,12 @@ verdicts with the next step for the agent. Every check is recorded as a case."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,6 +18,7 @@ from textual.widgets import DataTable, Label, Select, Static
 
 from data.models import Case, EnterpriseKind
 from devices.token import TokenError, TokenSummary
+from kiosk.errors import KioskError
 from kiosk.services.cert_check import CertCheckReport, check_token, record_check
 from screens.base import KioskScreen
 from screens.token_choice import choose_token
@@ -52,11 +55,14 @@ class CertCheckScreen(KioskScreen):
         serial: str
         report: CertCheckReport | None
         case: Case | None
-        error: TokenError | None
+        error: str | None
+        """Catalog key of what went wrong, or None."""
 
-    def __init__(self) -> None:
+    def __init__(self, serial: str | None = None) -> None:
         super().__init__()
         self.serial: str | None = None
+        self._wanted = serial
+        """The key to check first when several are in (the one another screen was on)."""
         self.report: CertCheckReport | None = None
         self.case: Case | None = None
         self.chosen_kind: EnterpriseKind | None = None
@@ -107,7 +113,7 @@ class CertCheckScreen(KioskScreen):
             self._follow(tokens)
 
     def _follow(self, tokens: list[TokenSummary]) -> None:
-        chosen = choose_token(tokens, self.serial)
+        chosen = choose_token(tokens, self.serial or self._wanted)
         if chosen is None:
             if self.serial is not None:
                 self._clear()
@@ -137,7 +143,7 @@ class CertCheckScreen(KioskScreen):
         """Open PIN-unlock help for this key (U)."""
         from screens.unlock_help import UnlockHelpScreen
 
-        self.app.push_screen(UnlockHelpScreen())
+        self.app.push_screen(UnlockHelpScreen(serial=self.serial))
 
     def action_print(self) -> None:
         """Printing arrives with the printer issue; until then the guidance is shown."""
@@ -155,10 +161,14 @@ class CertCheckScreen(KioskScreen):
 
         def work() -> None:
             try:
-                reading = reader.read_token(serial)
+                self.post_message(self.Checked(serial, *check(), None))
             except TokenError as error:
-                self.post_message(self.Checked(serial, None, None, error))
-                return
+                self.post_message(self.Checked(serial, None, None, f"token.error_{error.reason}"))
+            except (KioskError, sqlite3.Error, OSError):
+                self.post_message(self.Checked(serial, None, None, "check.not_recorded"))
+
+        def check() -> tuple[CertCheckReport, Case]:
+            reading = reader.read_token(serial)
             now = context.clock()
             report = check_token(
                 context.store,
@@ -175,7 +185,7 @@ class CertCheckScreen(KioskScreen):
                 now=now,
                 calendar=context.calendar,
             )
-            self.post_message(self.Checked(serial, report, case, None))
+            return report, case
 
         self.run_worker(work, thread=True, exclusive=True, group="cert-check", exit_on_error=False)
 
@@ -184,11 +194,12 @@ class CertCheckScreen(KioskScreen):
         if message.serial != self.serial:
             return
         if message.error is not None:
-            self._set_note(f"token.error_{message.error.reason}")
-            # Forget the key: whether it is back or still out, the watcher's next report
-            # decides (a key put back in reads again by itself).
-            self.serial = None
-            self.kiosk.poll_tokens_now(report=True)
+            self._set_note(message.error)
+            if message.error == "token.error_removed":
+                # Forget the key: whether it is back or still out, the watcher's next
+                # report decides (a key put back in reads again by itself).
+                self.serial = None
+                self.kiosk.poll_tokens_now(report=True)
             return
         assert message.report is not None
         self.report, self.case = message.report, message.case
@@ -202,7 +213,7 @@ class CertCheckScreen(KioskScreen):
 
     def _set_note(self, key: str) -> None:
         self._note = key
-        self.query_one("#check-note", Static).update(self.t(key))
+        self.query_one("#check-note", Static).update(Text(self.t(key)))
 
     def _clear(self) -> None:
         self.report = self.case = None
@@ -217,12 +228,14 @@ class CertCheckScreen(KioskScreen):
         token = report.token
         pin = self.t(f"pin.{token.pin_state.value}")
         self.query_one("#check-token", Static).update(
-            self.t(
-                "check.token_line",
-                label=token.label,
-                serial=token.serial,
-                maker=f"{token.manufacturer} {token.model}",
-                pin=pin,
+            Text(
+                self.t(
+                    "check.token_line",
+                    label=token.label,
+                    serial=token.serial,
+                    maker=f"{token.manufacturer} {token.model}",
+                    pin=pin,
+                )
             )
         )
         self._fill_certificates(report)
@@ -243,7 +256,7 @@ class CertCheckScreen(KioskScreen):
         self.query_one("#check-kind-row").display = needs_kind or self.chosen_kind is not None
         if case is not None:
             self.query_one("#check-case", Static).update(
-                self.t("check.recorded", code=case.tracking_code)
+                Text(self.t("check.recorded", code=case.tracking_code))
             )
 
     def _fill_certificates(self, report: CertCheckReport) -> None:
@@ -258,14 +271,15 @@ class CertCheckScreen(KioskScreen):
         for view in report.certificates:
             facts = view.facts
             if facts is None:
-                table.add_row(view.label, self.t("cert.unreadable"), "", "", "", "", "")
+                table.add_row(Text(view.label), self.t("cert.unreadable"), "", "", "", "", "")
                 continue
             until = facts.not_after.astimezone(self.context.clock().tzinfo).date().isoformat()
+            # Text, never markup: these strings come from the customer's certificate.
             table.add_row(
-                view.label,
-                facts.subject_cn,
-                facts.subject_o or "—",
-                facts.issuer_cn,
+                Text(view.label),
+                Text(facts.subject_cn),
+                Text(facts.subject_o or "—"),
+                Text(facts.issuer_cn),
                 until,
                 facts.key_algorithm.upper(),
                 facts.fingerprint_sha256[:16],

@@ -3,6 +3,7 @@ unlock procedure. The counter never tries a PIN."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import ClassVar
 
 from rich.markup import escape
@@ -37,8 +38,9 @@ class UnlockHelpScreen(KioskScreen):
         ("F2", "app.toggle_language", "keybar.language"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, serial: str | None = None) -> None:
         super().__init__()
+        self._wanted = serial
         self.token: TokenSummary | None = None
         self.case: Case | None = None
 
@@ -75,7 +77,9 @@ class UnlockHelpScreen(KioskScreen):
         if self.context.token_reader is None:
             self._update(self.t("check.no_reader"), "", show_qr=False)
             return
-        self.token = choose_token(self.kiosk.tokens, self.token.serial if self.token else None)
+        self.token = choose_token(
+            self.kiosk.tokens, self.token.serial if self.token else self._wanted
+        )
         if self.token is None:
             self._update(self.t("check.insert"), "", show_qr=False)
             return
@@ -103,8 +107,10 @@ class UnlockHelpScreen(KioskScreen):
 
     def _show_case(self) -> None:
         text = ""
+        if self.case is not None and self.case.due_estimated:
+            text = self.t("due.estimated") + "\n"
         if self.case is not None:
-            text = self.t(
+            text += self.t(
                 "unlock.recorded",
                 code=self.case.tracking_code,
                 due=self.case.due_on.isoformat() if self.case.due_on else "",
@@ -133,10 +139,13 @@ class UnlockHelpScreen(KioskScreen):
         except KioskError as error:
             self.notify(error.message(context.translator.language), severity="error")
             return
+        except sqlite3.Error:
+            self.notify(self.t("check.not_recorded"), severity="error")
+            return
         self._show_case()
 
     def action_cert_check(self) -> None:
         """Switch to the certificate check (C)."""
         from screens.cert_check import CertCheckScreen
 
-        self.app.switch_screen(CertCheckScreen())
+        self.app.switch_screen(CertCheckScreen(serial=self.token.serial if self.token else None))

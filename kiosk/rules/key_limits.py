@@ -22,8 +22,9 @@ def check_new_key_allowed(kind: KeyKind, live_keys: int, replaces_live_key: bool
 
     ``live_keys`` is the number of keys the enterprise holds now (not cancelled, not revoked).
     A first key needs none held; an additional key needs at least one and fewer than
-    ``MAX_LIVE_KEYS``; a replacement takes the place of a live key (``replaces_live_key``),
-    so the count does not change.
+    ``MAX_LIVE_KEYS``; a replacement takes the place of a key the enterprise held, live or
+    reported lost (``replaces_live_key``), so the count does not change: an enterprise whose
+    only key was lost may replace it.
 
     Raises:
         ValidationError: ``keys.first_but_has_keys`` (``live``);
@@ -42,5 +43,5 @@ def check_new_key_allowed(kind: KeyKind, live_keys: int, replaces_live_key: bool
             raise ValidationError("keys.additional_without_first")
         if live_keys >= MAX_LIVE_KEYS:
             raise ValidationError("keys.limit_reached", live=live_keys, limit=MAX_LIVE_KEYS)
-    elif not replaces_live_key or live_keys == 0:
+    elif not replaces_live_key:
         raise ValidationError("keys.replacement_needs_old")

@@ -15,6 +15,9 @@ from kiosk.rules.resident_id import validate_resident_id
 from kiosk.rules.uscc import validate_uscc
 from kiosk.services.keys import LIVE_STATES, count_live_keys, find_key_by_serial, get_key
 
+REPLACEABLE_STATES = LIVE_STATES | {KeyState.LOST}
+"""A replacement takes the place of a key that still counts, or of one reported lost."""
+
 
 def get_enterprise(store: Store, uscc: str) -> Enterprise | None:
     """The enterprise with this USCC, or None."""
@@ -130,22 +133,23 @@ def expect_key(
 ) -> Key:
     """Record a key the provider is making, refusing one over the enterprise's limit."""
     uscc = validate_uscc(uscc)
-    replaces_live = False
-    if replaces_key_id is not None:
-        old = get_key(store, replaces_key_id)
-        replaces_live = old.enterprise_uscc == uscc and old.state in LIVE_STATES | {KeyState.LOST}
-    if get_enterprise(store, uscc) is None:
-        raise ValidationError("enterprise.not_found", uscc=uscc)
     serial = token_serial.strip()
-    if serial and find_key_by_serial(store, serial) is not None:
-        raise ValidationError("key.serial_taken", serial=serial)
-    check_new_key_allowed(kind, count_live_keys(store, uscc), replaces_live_key=replaces_live)
+    # The checks run inside the write transaction, so two counters cannot both pass them.
     with store.transaction() as conn:
+        if get_enterprise(store, uscc) is None:
+            raise ValidationError("enterprise.not_found", uscc=uscc)
+        if serial and find_key_by_serial(store, serial) is not None:
+            raise ValidationError("key.serial_taken", serial=serial)
+        replaces_held = False
+        if replaces_key_id is not None:
+            old = get_key(store, replaces_key_id)
+            replaces_held = old.enterprise_uscc == uscc and old.state in REPLACEABLE_STATES
+        check_new_key_allowed(kind, count_live_keys(store, uscc), replaces_live_key=replaces_held)
         cursor = conn.execute(
             "INSERT INTO keys (token_serial, login_name, enterprise_uscc, kind, replaces_key_id,"
             " state, state_since) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                token_serial.strip() or None,
+                serial or None,
                 login_name,
                 uscc,
                 kind.value,

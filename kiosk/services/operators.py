@@ -120,12 +120,17 @@ def authenticate(
 
 
 def _record_failure(store: Store, operator: Operator, now: datetime, policy: LockoutPolicy) -> None:
-    failures = operator.failed_logins + 1
-    locked_until = None
-    if failures >= policy.failures:
-        locked_until = now + timedelta(minutes=policy.minutes)
-        failures = 0
+    # Read and write the count in one IMMEDIATE transaction, so failures at two counters
+    # at once are both counted.
     with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT failed_logins FROM operators WHERE id = ?", (operator.id,)
+        ).fetchone()
+        failures = int(row[0]) + 1
+        locked_until = None
+        if failures >= policy.failures:
+            locked_until = now + timedelta(minutes=policy.minutes)
+            failures = 0
         conn.execute(
             "UPDATE operators SET failed_logins = ?, locked_until = ? WHERE id = ?",
             (

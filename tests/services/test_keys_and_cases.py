@@ -235,3 +235,21 @@ def test_due_counts_for_the_home_screen(context, operators) -> None:
     assert count_due(context.store, NOW.date()) == DueCounts(due_today=0, overdue=1)
     with pytest.raises(StateError):
         close_case(context.store, due_today.id, outcome="again", operator="clerk", now=NOW)
+
+
+def test_the_only_key_once_lost_can_be_replaced(context, enterprise, key_id) -> None:
+    store = context.store
+    moves.receive_key(store, key_id, operator="clerk", now=NOW)
+    moves.hand_over_key(store, key_id, operator="clerk", now=NOW)
+    moves.report_lost(store, key_id, operator="clerk", now=NOW)
+    replacement = expect_key(
+        store,
+        uscc=enterprise,
+        token_serial="SN-NEW",
+        kind=KeyKind.REPLACEMENT,
+        operator="clerk",
+        now=NOW,
+        replaces_key_id=key_id,
+    )
+    assert replacement.replaces_key_id == key_id
+    assert moves.count_live_keys(store, enterprise) == 1

@@ -231,3 +231,88 @@ async def test_check_over_a_real_softhsm_token(context, operators, lab) -> None:
         assert "检查完成" in text
         assert "此钥匙不报告PIN剩余次数" in text
         assert cases(context, "cert_check")
+
+
+async def test_markup_in_a_label_or_certificate_is_shown_as_text(context, reader) -> None:
+    from kiosk.demo_certs import make_certificate, validity
+
+    start, end = validity(100)
+    der = make_certificate("[b]x[/b] 经办人", "ACME [/] Ltd", not_before=start, not_after=end)
+    token = MemoryToken(
+        serial="SN-MARKUP", label="[/]", certificates=[CertificateObject("[red]", "01", der)]
+    )
+    app = KioskApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_check(pilot)
+        await plug(pilot, reader, token)
+        assert "检查完成" in screen_text(app)
+        row = app.screen.query_one("#check-certs").get_row_at(0)
+        assert [str(cell) for cell in row[:3]] == ["[red]", "[b]x[/b] 经办人", "ACME [/] Ltd"]
+        assert "钥匙 [/]" in str(app.screen.query_one("#check-token").render())
+
+
+class SlowModuleReader(MemoryTokenReader):
+    """A reader whose reads always time out, counting how often it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def read_token(self, serial: str):
+        from devices.token import TokenError
+
+        self.reads += 1
+        raise TokenError("timeout", "no answer")
+
+
+async def test_a_read_that_times_out_is_not_retried_in_a_loop(context, operators) -> None:
+    slow = SlowModuleReader()
+    context.token_reader = slow
+    app = KioskApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_check(pilot)
+        await plug(pilot, slow, key("SN-01"))
+        await asyncio.sleep(1.0)
+        await settle(pilot)
+        assert "读取超时" in screen_text(app)
+        assert slow.reads == 1
+        await pilot.press("r")
+        await settle(pilot)
+        assert slow.reads == 2
+
+
+async def test_nothing_is_read_while_the_screen_is_locked(context, reader) -> None:
+    app = KioskApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_check(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await plug(pilot, reader, key("SN-01"))
+        assert cases(context, "cert_check") == []
+        app.screen.query_one("#lock-password").value = PASSWORDS["clerk"]
+        await pilot.press("enter")
+        await settle(pilot)
+        await asyncio.sleep(0.05)
+        await settle(pilot)
+        assert isinstance(app.screen, CertCheckScreen)
+        assert "含有效的统一社会信用代码" in screen_text(app)
+        assert len(cases(context, "cert_check")) == 1
+
+
+async def test_unlock_help_opens_for_the_key_being_checked(context, reader) -> None:
+    reader.insert(key("SN-01"))
+    reader.insert(key("SN-02", flags=OK_FLAGS | CKF_USER_PIN_LOCKED))
+    app = KioskApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_check(pilot)
+        await plug(pilot, reader)
+        assert "KEY-01" in str(app.screen.query_one("#check-token").render())
+        await pilot.press("n")
+        for _ in range(3):
+            await asyncio.sleep(0.05)
+            await settle(pilot)
+        assert "KEY-02" in str(app.screen.query_one("#check-token").render())
+        await pilot.press("u")
+        await settle(pilot)
+        assert "SN-02" in screen_text(app)
+        assert "诊断：PIN已锁定" in screen_text(app)

@@ -61,8 +61,9 @@ def test_replacement_without_old_key_refused(live: int) -> None:
     assert _error(KeyKind.REPLACEMENT, live).key == "keys.replacement_needs_old"
 
 
-def test_replacement_with_no_live_key_refused() -> None:
-    assert _error(KeyKind.REPLACEMENT, 0, replaces=True).key == "keys.replacement_needs_old"
+def test_replacement_of_the_only_key_when_it_was_lost_is_allowed() -> None:
+    # The lost key no longer counts as live, yet it is what the replacement replaces.
+    check_new_key_allowed(KeyKind.REPLACEMENT, 0, replaces_live_key=True)
 
 
 def test_plain_string_kind_accepted() -> None:
