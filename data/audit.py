@@ -161,3 +161,8 @@ def verify_chain(conn: sqlite3.Connection) -> ChainReport:
     if head_seq != expected_seq - 1 or head_hash != prev_hash:
         return ChainReport(checked, expected_seq, "missing (deleted) at the end of the trail")
     return ChainReport(checked)
+
+
+def count_unsynced(conn: sqlite3.Connection) -> int:
+    """Events not yet delivered to the central API (the sync backlog)."""
+    return int(conn.execute("SELECT count(*) FROM events WHERE synced_at IS NULL").fetchone()[0])

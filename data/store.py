@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 
 from data.migrations import MIGRATIONS, SCHEMA_VERSION
 from kiosk.errors import StoreError
+
+T = TypeVar("T")
 
 
 class Store:
@@ -98,6 +101,11 @@ class Store:
         with self._lock:
             row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
             return row
+
+    def read(self, reader: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a read-only function on the connection, under the store's lock."""
+        with self._lock:
+            return reader(self.conn)
 
     @property
     def schema_version(self) -> int:

@@ -6,9 +6,7 @@ import os
 from pathlib import Path
 
 from kiosk.errors import KioskError
-from kiosk.rules.id_hash import generate_hash_key
-
-KEY_BYTES = 32
+from kiosk.rules.id_hash import KEY_BYTES, generate_hash_key
 
 
 def create_hash_key(path: Path) -> bytes:
@@ -34,5 +32,7 @@ def load_hash_key(path: Path) -> bytes:
     except ValueError:
         raise KioskError("hashkey.bad", path=str(path), problem="not hexadecimal") from None
     if len(key) != KEY_BYTES:
-        raise KioskError("hashkey.bad", path=str(path), problem=f"{len(key)} bytes, not 32")
+        raise KioskError(
+            "hashkey.bad", path=str(path), problem=f"{len(key)} bytes, not {KEY_BYTES}"
+        )
     return key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data.audit import count_unsynced
 from data.models import Operator
 from devices.token import TokenSummary
 from kiosk.context import KioskContext
@@ -19,12 +20,6 @@ class StatusItems:
     printer: str
     sync: str
     clock: str
-
-
-def unsynced_events(context: KioskContext) -> int:
-    """Events not yet delivered to the central API."""
-    row = context.store.query_one("SELECT count(*) FROM events WHERE synced_at IS NULL")
-    return int(row[0]) if row else 0
 
 
 def token_text(context: KioskContext, tokens: list[TokenSummary], problem: str | None) -> str:
@@ -57,7 +52,7 @@ def status_items(
         not_configured if settings.printer.connection.kind == "none" else t("status.unknown")
     )
     sync_state = (
-        t("status.sync_backlog", count=unsynced_events(context))
+        t("status.sync_backlog", count=context.store.read(count_unsynced))
         if settings.central.url
         else not_configured
     )
