@@ -145,3 +145,25 @@ class Case(Record):
     closed_at: datetime | None
     operator: str
     outcome: str
+
+
+class ReceiptStatus(StrEnum):
+    """Where a stored receipt is: waiting, on paper, or failed (can be printed again)."""
+
+    PENDING = "pending"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+class Receipt(Record):
+    """The exact bytes of a receipt, kept with its case so it can be printed again."""
+
+    id: int
+    case_id: int
+    template: str
+    escpos: bytes = Field(repr=False)
+    status: ReceiptStatus
+    copies: int
+    error: str
+    created_at: datetime
+    printed_at: datetime | None

@@ -45,6 +45,8 @@ class PrinterSpec(BaseModel, frozen=True):
 def parse_printer_spec(text: str) -> PrinterSpec:
     """Parse a connection string; raises ValueError with a message naming the problem."""
     spec = text.strip()
+    if spec.lower().startswith("tcp://"):  # tcp://HOST:PORT, as print-test examples write it
+        return _parse_network(spec[len("tcp://") :])
     kind, _, rest = spec.partition(":")
     kind = kind.lower()
     if kind in ("", "none") and not rest:
@@ -63,7 +65,7 @@ def parse_printer_spec(text: str) -> PrinterSpec:
         return _parse_network(rest)
     raise ValueError(
         f"unknown printer kind {kind!r}: use none, file:PATH, usb:VID:PID, "
-        "serial:DEVICE[:BAUD] or network:HOST[:PORT]"
+        "serial:DEVICE[:BAUD], network:HOST[:PORT] or tcp://HOST:PORT"
     )
 
 
