@@ -707,4 +707,37 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "receipt.unlock_system": ("在线解锁系统：{url}", "Online unlock system: {url}"),
     "receipt.not_found": ("没有编号为 {receipt_id} 的回执。", "No receipt {receipt_id}."),
+    "cli.print_bad_spec": ("打印机设置有误：{problem}", "Bad printer setting: {problem}"),
+    "cli.print_ok": (
+        "已发送测试回执到 {spec}（{bytes} 字节）。",
+        "Test receipt sent to {spec} ({bytes} bytes).",
+    ),
+    "print.failed_refused": (
+        "打印失败：打印机 {spec} 拒绝连接（未开机或地址有误）。",
+        "Print failed: printer {spec} refused the connection (off, or wrong address).",
+    ),
+    "print.failed_timeout": (
+        "打印失败：打印机 {spec} 无响应（超时）。",
+        "Print failed: printer {spec} did not answer (timeout).",
+    ),
+    "print.failed_paper_out": (
+        "打印失败：打印机 {spec} 缺纸，请装纸后重印。",
+        "Print failed: printer {spec} is out of paper; load paper and print again.",
+    ),
+    "print.failed_offline": (
+        "打印失败：打印机 {spec} 离线（可能开盖或故障）。",
+        "Print failed: printer {spec} is offline (cover open or fault).",
+    ),
+    "print.failed_not_found": (
+        "打印失败：找不到打印机 {spec}。",
+        "Print failed: printer {spec} not found.",
+    ),
+    "print.failed_not_configured": (
+        '未配置打印机（[printer] connection = "none"）。',
+        'No printer is configured ([printer] connection = "none").',
+    ),
+    "print.failed_failed": (
+        "打印失败：打印机 {spec} 出错。",
+        "Print failed: printer {spec} reported an error.",
+    ),
 }

@@ -65,6 +65,8 @@ class ReceiptBuilder:
         self.native_qr = native_qr
         self._printer = Dummy()
         self._printer._raw(b"\x1b@")
+        self.preview: list[str] = []
+        """The same receipt as plain lines, for the on-screen preview."""
 
     def text(
         self, text: str, *, align: Align = "left", bold: bool = False, double: bool = False
@@ -80,6 +82,8 @@ class ReceiptBuilder:
         )
         for line in wrap(text, columns):
             self._printer._raw(_CHINESE_ON + encode_gb18030(line) + _CHINESE_OFF + b"\n")
+            shown = "".join(char + " " for char in line) if double else line
+            self.preview.append(_aligned(shown, self.columns, align))
         self._printer.set(align="left", bold=False, normal_textsize=True)
 
     def pair(self, label: str, value: str) -> None:
@@ -98,17 +102,29 @@ class ReceiptBuilder:
     def blank(self, lines: int = 1) -> None:
         """Empty lines."""
         self._printer._raw(b"\n" * lines)
+        self.preview.extend([""] * lines)
 
     def qr(self, data: str, size: int = 6) -> None:
         """A centred QR code: the printer's own command, or an image when it lacks one."""
         self._printer.set(align="center")
         self._printer.qr(data, native=self.native_qr, size=size, center=not self.native_qr)
         self._printer.set(align="left")
+        self.preview.append(_aligned(f"[QR] {data}", self.columns, "center"))
 
     def cut(self) -> None:
         """Feed and cut the paper (after each copy)."""
         self._printer.cut()
+        self.preview.append("✂" + "-" * (self.columns - 2))
 
     def output(self) -> bytes:
         """Everything built so far."""
         return bytes(self._printer.output)
+
+
+def _aligned(line: str, columns: int, align: Align) -> str:
+    room = max(0, columns - display_width(line))
+    if align == "center":
+        return " " * (room // 2) + line
+    if align == "right":
+        return " " * room + line
+    return line

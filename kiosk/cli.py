@@ -85,6 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
     tokens.add_argument("--timeout", type=float, default=10.0, help="seconds per call")
     tokens.set_defaults(handler=command_tokens)
 
+    print_test = commands.add_parser(
+        "print-test", help="print a test receipt (Chinese text, QR, cut) and report the outcome"
+    )
+    print_test.add_argument(
+        "--printer",
+        required=True,
+        metavar="SPEC",
+        help="as in the configuration: none, file:PATH, usb:VID:PID, serial:DEV[:BAUD],"
+        " network:HOST[:PORT] or tcp://HOST:PORT",
+    )
+    print_test.add_argument("--paper", type=int, choices=(58, 80), default=80)
+    print_test.add_argument("--image-qr", action="store_true", help="QR as an image")
+    print_test.add_argument("--timeout", type=float, default=5.0, help="seconds")
+    print_test.set_defaults(handler=command_print_test)
+
     demo = commands.add_parser("demo", help="seed a demo counter and start it")
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="demo folder")
     demo.add_argument("--reset", action="store_true", help="start again from a fresh seed")
@@ -302,6 +317,33 @@ def command_tokens(args: argparse.Namespace) -> int:
                     f"  {certificate['label']}: O={certificate['subject_o'] or '-'}"
                     f" until {certificate['not_after'][:10]} {certificate['key_algorithm']}"
                 )
+    return 0
+
+
+def command_print_test(args: argparse.Namespace) -> int:
+    """Print the test receipt; exit 0 when the printer took it, 1 naming the failure."""
+    from devices.printer import PrinterError, printer_for
+    from devices.printer_spec import parse_printer_spec
+    from kiosk.receipts import print_test_receipt
+
+    try:
+        spec = parse_printer_spec(args.printer)
+    except ValueError as error:
+        print(translate("cli.print_bad_spec", cli_language(), problem=str(error)), file=sys.stderr)
+        return 1
+    data = print_test_receipt(
+        "", "https://www.licence.org.cn/", args.paper, native_qr=not args.image_qr
+    ).data
+    try:
+        printer_for(spec, args.timeout).send(data)
+    except PrinterError as error:
+        print(
+            translate(f"print.failed_{error.reason}", cli_language(), spec=str(spec))
+            + (f" ({error.detail})" if error.detail else ""),
+            file=sys.stderr,
+        )
+        return 1
+    say("cli.print_ok", spec=str(spec), bytes=len(data))
     return 0
 
 

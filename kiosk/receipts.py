@@ -22,6 +22,18 @@ def _t(key: str, **params: object) -> str:
 
 
 @dataclass(frozen=True)
+class BuiltReceipt:
+    """A receipt's printer bytes and the same receipt as lines for the on-screen preview."""
+
+    data: bytes
+    preview: tuple[str, ...]
+
+
+def _built(builder: ReceiptBuilder) -> BuiltReceipt:
+    return BuiltReceipt(builder.output(), tuple(builder.preview))
+
+
+@dataclass(frozen=True)
 class ReceiptFacts:
     """What a receipt says, gathered by the service that prints it."""
 
@@ -118,22 +130,22 @@ def _copy(
     _footer(builder, facts, signature)
 
 
-def handover_receipt(facts: ReceiptFacts, paper_mm: int, native_qr: bool = True) -> bytes:
+def handover_receipt(facts: ReceiptFacts, paper_mm: int, native_qr: bool = True) -> BuiltReceipt:
     """Two copies: the enterprise's, and the office's with signature and date lines."""
     builder = ReceiptBuilder(paper_mm, native_qr)
     _copy(builder, "receipt.title_handover", facts, "receipt.copy_enterprise")
     _copy(builder, "receipt.title_handover", facts, "receipt.copy_office", signature=True)
-    return builder.output()
+    return _built(builder)
 
 
-def cert_check_receipt(facts: ReceiptFacts, paper_mm: int, native_qr: bool = True) -> bytes:
+def cert_check_receipt(facts: ReceiptFacts, paper_mm: int, native_qr: bool = True) -> BuiltReceipt:
     """The certificate check's findings and what to do next."""
     builder = ReceiptBuilder(paper_mm, native_qr)
     _copy(builder, "receipt.title_cert_check", facts)
-    return builder.output()
+    return _built(builder)
 
 
-def unlock_slip(facts: ReceiptFacts, paper_mm: int, native_qr: bool = True) -> bytes:
+def unlock_slip(facts: ReceiptFacts, paper_mm: int, native_qr: bool = True) -> BuiltReceipt:
     """The PIN-unlock guidance slip, with the unlock system's address."""
     builder = ReceiptBuilder(paper_mm, native_qr)
     with_url = ReceiptFacts(
@@ -143,12 +155,12 @@ def unlock_slip(facts: ReceiptFacts, paper_mm: int, native_qr: bool = True) -> b
         }
     )
     _copy(builder, "receipt.title_unlock", with_url)
-    return builder.output()
+    return _built(builder)
 
 
 def print_test_receipt(
     office_name: str, tracking_url: str, paper_mm: int, native_qr: bool = True
-) -> bytes:
+) -> BuiltReceipt:
     """`kiosk print-test`: Chinese text, full-width punctuation, a QR code and a cut."""
     builder = ReceiptBuilder(paper_mm, native_qr)
     builder.text(office_name or _t("app.title"), align="center", bold=True)
@@ -158,4 +170,4 @@ def print_test_receipt(
     builder.text("（）：，。、“”《》——0123456789 ABCDEF abcdef")
     builder.qr(tracking_url)
     builder.cut()
-    return builder.output()
+    return _built(builder)

@@ -46,7 +46,7 @@ def facts() -> ReceiptFacts:
 
 
 def test_receipt_bytes_hold_gb18030_text_the_native_qr_and_a_cut_per_copy() -> None:
-    data = handover_receipt(facts(), 80)
+    data = handover_receipt(facts(), 80).data
     assert "北京华贸进出口有限公司".encode("gb18030") in data
     assert b"\x1c\x26" in data and b"\x1c\x2e" in data  # Chinese mode on and off
     qr_store = b"\x1d(k" + (len(URL) + 3).to_bytes(2, "little") + b"1P0" + URL.encode()
@@ -58,7 +58,7 @@ def test_receipt_bytes_hold_gb18030_text_the_native_qr_and_a_cut_per_copy() -> N
 
 
 def test_image_qr_when_the_printer_lacks_the_native_command() -> None:
-    data = handover_receipt(facts(), 80, native_qr=False)
+    data = handover_receipt(facts(), 80, native_qr=False).data
     assert b"\x1d(k" not in data
     assert b"\x1dv0" in data  # GS v 0 raster image
 
@@ -83,7 +83,7 @@ def test_text_gb18030_cannot_encode_is_replaced_visibly() -> None:
 
 
 def test_a_network_printer_receives_the_receipt(fake_printer: FakeNetworkPrinter) -> None:
-    data = handover_receipt(facts(), 80)
+    data = handover_receipt(facts(), 80).data
     printer_at(fake_printer.spec).send(data)
     assert fake_printer.printed() == data
     assert printer_at(fake_printer.spec).status() is PrinterState.ONLINE
