@@ -740,4 +740,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "打印失败：打印机 {spec} 出错。",
         "Print failed: printer {spec} reported an error.",
     ),
+    "keybar.print_receipt": ("打印", "print"),
+    "keybar.another_copy": ("再打一份", "another copy"),
+    "preview.title": ("回执预览", "Receipt preview"),
+    "preview.hint": ("按 F5 打印。", "Press F5 to print."),
+    "preview.printing": ("正在打印……", "Printing…"),
+    "preview.printed": (
+        "已打印。按 F6 可再打一份，按 Esc 返回。",
+        "Printed. F6 prints another copy; Esc goes back.",
+    ),
+    "preview.kept": (
+        "回执已保存，可稍后在业务中重新打印（F6 重试）。",
+        "The receipt is kept; print it again later from the case (F6 retries now).",
+    ),
 }

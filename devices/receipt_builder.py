@@ -7,7 +7,6 @@ plus the FS & / FS . pair that puts Chinese printers into Chinese mode.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
 from escpos.printer import Dummy
@@ -22,8 +21,10 @@ _CHINESE_OFF = b"\x1c\x2e"
 
 
 def char_width(char: str) -> int:
-    """Columns a character takes on paper: two for wide (CJK) characters."""
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    """Columns a character takes on paper. In Chinese mode the printer draws every
+    multi-byte GB18030 character full width (CJK, but also · × — °), so: ASCII one, any
+    other character two."""
+    return 1 if ord(char) < 0x80 else 2
 
 
 def display_width(text: str) -> int:
@@ -84,7 +85,7 @@ class ReceiptBuilder:
             self._printer._raw(_CHINESE_ON + encode_gb18030(line) + _CHINESE_OFF + b"\n")
             shown = "".join(char + " " for char in line) if double else line
             self.preview.append(_aligned(shown, self.columns, align))
-        self._printer.set(align="left", bold=False, normal_textsize=True)
+        self._printer.set(align="left", bold=False, custom_size=True, width=1, height=1)
 
     def pair(self, label: str, value: str) -> None:
         """``label：value``, the value continuing under itself when it wraps."""
@@ -106,6 +107,7 @@ class ReceiptBuilder:
 
     def qr(self, data: str, size: int = 6) -> None:
         """A centred QR code: the printer's own command, or an image when it lacks one."""
+        self.blank()  # a quiet zone above the code
         self._printer.set(align="center")
         self._printer.qr(data, native=self.native_qr, size=size, center=not self.native_qr)
         self._printer.set(align="left")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from data.i18n import Translator
 from data.store import Store, open_store
 from devices.demo_tray import DemoTray
+from devices.printer import NoPrinter, ReceiptPrinter, printer_for
 from devices.token import TokenReader
 from kiosk.clock import Clock, china_now
 from kiosk.config import Settings
@@ -29,6 +30,7 @@ class KioskContext:
     translator: Translator = field(default_factory=Translator)
     token_reader: TokenReader | None = None
     demo_tray: DemoTray | None = None
+    printer: ReceiptPrinter = field(default_factory=NoPrinter)
 
     @property
     def counter(self) -> Counter:
@@ -68,4 +70,5 @@ def build_context(settings: Settings, clock: Clock = china_now) -> KioskContext:
         translator=Translator(settings.counter.language),
         token_reader=token_reader,
         demo_tray=demo_tray,
+        printer=printer_for(settings.printer.connection),
     )

@@ -146,8 +146,31 @@ class CertCheckScreen(KioskScreen):
         self.app.push_screen(UnlockHelpScreen(serial=self.serial))
 
     def action_print(self) -> None:
-        """Printing arrives with the printer issue; until then the guidance is shown."""
-        self.notify(self.t("check.print_pending"))
+        """Preview the result slip and print it (P)."""
+        from kiosk.services.printing import cert_check_paper, print_for_case
+        from screens.receipt_preview import ReceiptPreviewScreen
+
+        report, case, operator = self.report, self.case, self.kiosk.operator
+        if report is None or case is None or operator is None:
+            self.notify(self.t("check.insert"), severity="warning")
+            return
+        context = self.context
+        built = cert_check_paper(context.settings, operator, case, report, context.clock())
+        self.app.push_screen(
+            ReceiptPreviewScreen(
+                built,
+                lambda: print_for_case(
+                    context.store,
+                    context.printer,
+                    case,
+                    built,
+                    template="cert_check",
+                    copies=1,
+                    operator=operator.username,
+                    now=context.clock(),
+                ),
+            )
+        )
 
     def _read(self, serial: str) -> None:
         self.serial = serial

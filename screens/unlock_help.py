@@ -30,9 +30,11 @@ class UnlockHelpScreen(KioskScreen):
         Binding("escape", "app.pop_screen", show=False),
         Binding("f5", "record", show=False),
         Binding("c", "cert_check", show=False),
+        Binding("p", "print", show=False),
     ]
     KEYS: ClassVar[list[tuple[str, str, str]]] = [
         ("F5", "screen.record", "keybar.record_help"),
+        ("P", "screen.print", "keybar.print"),
         ("C", "screen.cert_check", "keybar.cert_check"),
         ("Esc", "app.pop_screen", "keybar.back"),
         ("F2", "app.toggle_language", "keybar.language"),
@@ -143,6 +145,34 @@ class UnlockHelpScreen(KioskScreen):
             self.notify(self.t("check.not_recorded"), severity="error")
             return
         self._show_case()
+
+    def action_print(self) -> None:
+        """Preview and print the guidance slip (P); the help is recorded first if need be."""
+        from kiosk.services.printing import print_for_case, unlock_paper
+        from screens.receipt_preview import ReceiptPreviewScreen
+
+        if self.case is None:
+            self.action_record()
+        case, token, operator = self.case, self.token, self.kiosk.operator
+        if case is None or token is None or operator is None:
+            return
+        context = self.context
+        built = unlock_paper(context.settings, operator, case, token, context.clock())
+        self.app.push_screen(
+            ReceiptPreviewScreen(
+                built,
+                lambda: print_for_case(
+                    context.store,
+                    context.printer,
+                    case,
+                    built,
+                    template="unlock_slip",
+                    copies=1,
+                    operator=operator.username,
+                    now=context.clock(),
+                ),
+            )
+        )
 
     def action_cert_check(self) -> None:
         """Switch to the certificate check (C)."""

@@ -6,6 +6,7 @@ set -euo pipefail
 # softhsm2: the real PKCS#11 token of the tests and demo; opensc: pkcs11-tool (tests, bench);
 # openssl: SM2 certificates; gcc, libc6-dev: the misbehaving test module (tests/fixtures).
 packages=(softhsm2 opensc openssl gcc libc6-dev)
+packages+=(zbar-tools fonts-wqy-microhei)  # receipt preview: zbarimg (tests), a Chinese font
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

@@ -1,0 +1,113 @@
+"""What goes on a case's receipt, and printing it: stored first, then sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from data.i18n import translate
+from data.models import Case, Operator
+from data.store import Store
+from devices.printer import ReceiptPrinter
+from devices.token import TokenSummary
+from kiosk.config import Settings
+from kiosk.receipts import BuiltReceipt, ReceiptFacts, cert_check_receipt, unlock_slip
+from kiosk.services.cert_check import CertCheckReport
+from kiosk.services.receipts import PrintOutcome, send_receipt, store_receipt
+from kiosk.services.unlock_help import PROCEDURE_STEPS, UNLOCK_EMAIL_WORKDAYS
+
+PAPER = "zh"
+
+
+def tracking_url(settings: Settings, code: str) -> str:
+    """The URL a receipt's QR code holds: the configured prefix and the tracking code."""
+    prefix = settings.central.tracking_url
+    return prefix + code if prefix.endswith(("/", "=")) else f"{prefix}/{code}"
+
+
+def _facts(
+    settings: Settings, operator: Operator, case: Case, now: datetime, **details: object
+) -> ReceiptFacts:
+    return ReceiptFacts(
+        office_name=settings.office.name_zh,
+        counter_id=settings.counter.counter_id,
+        operator_name=operator.display_name,
+        printed_at=now,
+        tracking_code=case.tracking_code,
+        tracking_url=tracking_url(settings, case.tracking_code),
+        due_on=case.due_on,
+        due_estimated=case.due_estimated,
+        **details,  # type: ignore[arg-type]
+    )
+
+
+def cert_check_paper(
+    settings: Settings, operator: Operator, case: Case, report: CertCheckReport, now: datetime
+) -> BuiltReceipt:
+    """The certificate check's result slip, with each finding and next step in Chinese."""
+    findings, steps = [], []
+    for verdict in report.verdicts:
+        params = dict(verdict.params)
+        if "state" in params:
+            params["state"] = translate(f"keystate.{params['state']}", PAPER)
+        findings.append(translate(f"verdict.{verdict.code}", PAPER, **params))
+        if verdict.next_step and verdict.next_step not in steps:
+            steps.append(verdict.next_step)
+    facts = _facts(
+        settings,
+        operator,
+        case,
+        now,
+        enterprise_name=report.enterprise.name if report.enterprise else "",
+        uscc=report.enterprise.uscc if report.enterprise else "",
+        key_serial=report.token.serial,
+        findings=tuple(findings),
+        next_steps=tuple(translate(step, PAPER) for step in steps),
+    )
+    return cert_check_receipt(facts, settings.printer.paper_width_mm)
+
+
+def unlock_paper(
+    settings: Settings,
+    operator: Operator,
+    case: Case,
+    token: TokenSummary,
+    now: datetime,
+    enterprise_name: str = "",
+) -> BuiltReceipt:
+    """The PIN-unlock guidance slip: the procedure and the day the reset e-mail is due."""
+    steps = tuple(translate(step, PAPER, days=UNLOCK_EMAIL_WORKDAYS) for step in PROCEDURE_STEPS)
+    facts = _facts(
+        settings,
+        operator,
+        case,
+        now,
+        enterprise_name=enterprise_name,
+        uscc=case.enterprise_uscc or "",
+        key_serial=token.serial,
+        next_steps=steps,
+    )
+    return unlock_slip(facts, settings.printer.paper_width_mm)
+
+
+def print_for_case(
+    store: Store,
+    printer: ReceiptPrinter,
+    case: Case,
+    built: BuiltReceipt,
+    *,
+    template: str,
+    copies: int,
+    operator: str,
+    now: datetime,
+) -> PrintOutcome:
+    """Store the receipt with its case, then send it (blocking: run in a worker)."""
+    receipt = store_receipt(
+        store,
+        case_id=case.id,
+        template=template,
+        data=built.data,
+        copies=copies,
+        operator=operator,
+        now=now,
+    )
+    return send_receipt(store, printer, receipt.id, operator=operator, now=now)

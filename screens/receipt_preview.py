@@ -1,0 +1,117 @@
+"""The receipt preview: the clerk sees the receipt before printing it, prints it, and can
+print another copy. A failed print says why; the receipt stays stored for a reprint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from data.models import Receipt
+from kiosk.receipts import BuiltReceipt
+from kiosk.services.receipts import PrintOutcome, send_receipt
+from screens.base import KioskDialog
+
+
+class ReceiptPreviewScreen(KioskDialog[None]):
+    """Shows the receipt; F5 prints it, F6 prints another copy, Esc closes."""
+
+    CSS_PATH = "receipt_preview.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "print", show=False),
+        Binding("f6", "another_copy", show=False),
+        Binding("escape", "close", show=False),
+    ]
+    KEYS: ClassVar[list[tuple[str, str, str]]] = [
+        ("F5", "screen.print", "keybar.print_receipt"),
+        ("F6", "screen.another_copy", "keybar.another_copy"),
+        ("Esc", "screen.close", "keybar.back"),
+    ]
+
+    @dataclass
+    class Printed(Message):
+        """A print finished."""
+
+        outcome: PrintOutcome
+
+    def __init__(self, built: BuiltReceipt, first_print: Callable[[], PrintOutcome]) -> None:
+        """Args: built: the receipt; first_print: stores and sends it (runs in a worker)."""
+        super().__init__()
+        self.built = built
+        self._first_print = first_print
+        self.receipt: Receipt | None = None
+
+    def compose(self) -> ComposeResult:
+        """The paper, and a line saying how printing went."""
+        with Vertical(id="preview-box"):
+            yield Static(self.t("preview.title"), id="preview-title")
+            with VerticalScroll(id="preview-paper"):
+                yield Static(Text("\n".join(self.built.preview)), id="preview-text")
+            yield Static(Text(self.t("preview.hint")), id="preview-status")
+        yield self.key_bar(with_demo_tray=False)
+
+    def action_print(self) -> None:
+        """Store and print the receipt (F5); once printed, F6 prints more copies."""
+        if self.receipt is not None:
+            self.action_another_copy()
+            return
+        self._status("preview.printing")
+        self.run_worker(
+            lambda: self.post_message(self.Printed(self._first_print())),
+            thread=True,
+            exclusive=True,
+            group="print",
+            exit_on_error=False,
+        )
+
+    def action_another_copy(self) -> None:
+        """Send the stored receipt again (F6)."""
+        if self.receipt is None:
+            self.action_print()
+            return
+        context, receipt_id = self.context, self.receipt.id
+        operator = self.kiosk.operator.username if self.kiosk.operator else ""
+        self._status("preview.printing")
+        self.run_worker(
+            lambda: self.post_message(
+                self.Printed(
+                    send_receipt(
+                        context.store,
+                        context.printer,
+                        receipt_id,
+                        operator=operator,
+                        now=context.clock(),
+                    )
+                )
+            ),
+            thread=True,
+            exclusive=True,
+            group="print",
+            exit_on_error=False,
+        )
+
+    def on_receipt_preview_screen_printed(self, message: Printed) -> None:
+        """Say how it went."""
+        self.receipt = message.outcome.receipt
+        if message.outcome.printed:
+            self._status("preview.printed")
+        else:
+            spec = str(self.context.settings.printer.connection)
+            reason = self.t(f"print.failed_{message.outcome.failure}", spec=spec)
+            self.query_one("#preview-status", Static).update(
+                Text(reason + "\n" + self.t("preview.kept"))
+            )
+
+    def action_close(self) -> None:
+        """Back to the task (Esc)."""
+        self.dismiss(None)
+
+    def _status(self, key: str) -> None:
+        self.query_one("#preview-status", Static).update(Text(self.t(key)))
