@@ -166,3 +166,23 @@ def verify_chain(conn: sqlite3.Connection) -> ChainReport:
 def count_unsynced(conn: sqlite3.Connection) -> int:
     """Events not yet delivered to the central API (the sync backlog)."""
     return int(conn.execute("SELECT count(*) FROM events WHERE synced_at IS NULL").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One event of a case's history, as the case screen shows it."""
+
+    seq: int
+    at: str
+    kind: str
+    operator: str | None
+    payload: dict[str, Any]
+
+
+def events_of_case(conn: sqlite3.Connection, case_id: int) -> list[TrailEntry]:
+    """Every event of the case, in the order written."""
+    rows = conn.execute(
+        "SELECT seq, at, kind, operator, payload FROM events WHERE case_id = ? ORDER BY seq",
+        (case_id,),
+    )
+    return [TrailEntry(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]

@@ -12,13 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from data.models import Operator
+from devices.printer import PrinterState
 from devices.token import TokenError, TokenSummary
 from kiosk.context import KioskContext
 from kiosk.status import status_items
 from screens.base import KioskScreenMixin
 from screens.lock import LockScreen
 from screens.login import LoginScreen
-from screens.messages import TokensChanged
+from screens.messages import PrinterChanged, TokensChanged
 from screens.widgets.status_bar import StatusBar
 
 _ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -42,9 +43,12 @@ class KioskApp(App[None]):
         self.tokens: list[TokenSummary] = []
         """The keys present, as the watcher last saw them."""
         self.token_problem: str | None = None
+        self.printer_state: PrinterState | None = None
+        """What the printer last said of itself (None until first asked)."""
         self._last_input = time.monotonic()
         self._poll_now = threading.Event()
         self._force_report = False
+        self._stop_watching = threading.Event()
 
     @property
     def idle_seconds(self) -> float:
@@ -59,6 +63,13 @@ class KioskApp(App[None]):
         self.set_interval(1.0, self.refresh_status)
         if self.context.token_reader is not None:
             self.watch_tokens()
+        if self.context.settings.printer.connection.kind != "none":
+            self.watch_printer()
+
+    def on_unmount(self) -> None:
+        """Let the watcher threads end now rather than at their next poll."""
+        self._stop_watching.set()
+        self._poll_now.set()
 
     async def on_event(self, event: events.Event) -> None:
         """Note every key press and click, for the idle lock."""
@@ -131,6 +142,25 @@ class KioskApp(App[None]):
             self._poll_now.wait(interval if problem is None else max(interval, 5.0))
             self._poll_now.clear()
 
+    @work(thread=True, exclusive=True, group="printer-watch", exit_on_error=False)
+    def watch_printer(self) -> None:
+        """Ask the printer its status now and then, off the UI loop."""
+        worker = get_current_worker()
+        interval = self.context.settings.printer.status_every_s
+        while not worker.is_cancelled:
+            try:
+                state = self.context.printer.status()
+            except Exception:  # a driver failure is an unreachable printer, not a crash
+                state = PrinterState.UNREACHABLE
+            if state != self.printer_state:
+                self.post_message(PrinterChanged(state))
+            self._stop_watching.wait(interval)
+
+    def on_printer_changed(self, message: PrinterChanged) -> None:
+        """Show the printer's state in the status bar."""
+        self.printer_state = message.state
+        self.refresh_status()
+
     def poll_tokens_now(self, report: bool = False) -> None:
         """Ask the watcher to look at the slots at once (after the demo tray moved a key);
         with ``report``, tell the screens what it sees even if nothing changed."""
@@ -161,6 +191,7 @@ class KioskApp(App[None]):
         """Update the status bar of the screen on top."""
         if self.operator is None:
             return
-        items = status_items(self.context, self.operator, self.tokens, self.token_problem)
+        items = status_items(self.context, self.operator, self.tokens, self.token_problem,
+                             self.printer_state)
         for bar in self.screen.query(StatusBar):
             bar.show(items)

@@ -95,6 +95,12 @@ class PrinterSettings(_Section):
 
     connection: PrinterSpec = Field(default_factory=lambda: PrinterSpec(kind="none"))
     paper_width_mm: Literal[58, 80] = 80
+    native_qr: bool = True
+    """False for a printer without the GS ( k QR command: the QR is then sent as an image."""
+    timeout_s: Annotated[float, Field(gt=0, le=60)] = 5
+    """Longest a connect, a write or a status answer may take."""
+    status_every_s: Annotated[float, Field(ge=2, le=600)] = 15
+    """How often the status bar asks the printer how it is."""
 
     @field_validator("connection", mode="before")
     @classmethod

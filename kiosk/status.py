@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from data.audit import count_unsynced
 from data.models import Operator
+from devices.printer import PrinterState
 from devices.token import TokenSummary
 from kiosk.context import KioskContext
 
@@ -41,6 +42,7 @@ def status_items(
     operator: Operator,
     tokens: list[TokenSummary] | None = None,
     token_problem: str | None = None,
+    printer_state: PrinterState | None = None,
 ) -> StatusItems:
     """The status bar texts for ``operator`` in the current language."""
     t = context.translator.t
@@ -48,9 +50,10 @@ def status_items(
     language = context.translator.language
     not_configured = t("status.not_configured")
     token = t("status.token", state=token_text(context, tokens or [], token_problem))
-    printer_state = (
-        not_configured if settings.printer.connection.kind == "none" else t("status.unknown")
-    )
+    if settings.printer.connection.kind == "none":
+        printer_text = not_configured
+    else:
+        printer_text = t(f"printer.{(printer_state or PrinterState.UNKNOWN).value}")
     sync_state = (
         t("status.sync_backlog", count=context.store.read(count_unsynced))
         if settings.central.url
@@ -63,7 +66,7 @@ def status_items(
         office=settings.office.name(language)
         + t("status.counter", number=settings.counter.counter_id),
         token=token,
-        printer=t("status.printer", state=printer_state),
+        printer=t("status.printer", state=printer_text),
         sync=t("status.sync", state=sync_state),
         clock=context.clock().strftime("%Y-%m-%d %H:%M"),
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk.services.cases import count_due
+from kiosk.errors import KioskError
+from kiosk.services.cases import count_due, find_case_by_code
 from screens.base import KioskScreen
 from screens.widgets.status_bar import StatusBar
 from screens.workflows import WORKFLOWS, Workflow
@@ -43,6 +45,14 @@ class HomeScreen(KioskScreen):
                 id="home-greeting",
             )
             yield Static(self._due_text(), id="home-due")
+            # select_on_focus off: the scanner's first letter, put in on focus, must stay.
+            yield Input(
+                placeholder=self.t("home.scan_placeholder"),
+                id="home-scan",
+                max_length=200,
+                select_on_focus=False,
+            )
+            yield Static("", id="home-scan-message")
             options = [
                 Option(f"{w.key}  {self.t('workflow.' + w.name)}", id=w.name)
                 for w in self._visible_workflows()
@@ -67,6 +77,34 @@ class HomeScreen(KioskScreen):
     def _due_text(self) -> str:
         counts = count_due(self.context.store, self.context.clock().date())
         return self.t("home.due", today=counts.due_today, overdue=counts.overdue)
+
+    def on_key(self, event: events.Key) -> None:
+        """A barcode scanner types like a keyboard: a letter starts a tracking code (codes
+        and their URLs begin with letters; digits stay the workflow keys)."""
+        scan = self.query_one("#home-scan", Input)
+        if event.character and event.character.isalpha() and not scan.has_focus:
+            scan.focus()
+            scan.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+
+    @on(Input.Submitted, "#home-scan")
+    def _scanned(self, event: Input.Submitted) -> None:
+        from screens.case import CaseScreen
+
+        text, message = event.value.strip(), self.query_one("#home-scan-message", Static)
+        event.input.value = ""
+        if not text:
+            self.query_one(OptionList).focus()
+            return
+        try:
+            case = find_case_by_code(self.context.store, text)
+        except KioskError as error:
+            message.update(Text(error.message(self.context.translator.language)))
+            return
+        message.update("")
+        self.query_one(OptionList).focus()
+        self.app.push_screen(CaseScreen(case))
 
     @on(OptionList.OptionSelected, "#home-workflows")
     def _selected(self, event: OptionList.OptionSelected) -> None:

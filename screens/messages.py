@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from devices.printer import PrinterState
 from devices.token import TokenSummary
 
 
@@ -15,3 +16,10 @@ class TokensChanged(Message):
 
     tokens: list[TokenSummary]
     problem: str | None = None
+
+
+@dataclass
+class PrinterChanged(Message):
+    """The printer answered its status (or did not: UNKNOWN / UNREACHABLE)."""
+
+    state: PrinterState

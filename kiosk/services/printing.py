@@ -63,7 +63,7 @@ def cert_check_paper(
         findings=tuple(findings),
         next_steps=tuple(translate(step, PAPER) for step in steps),
     )
-    return cert_check_receipt(facts, settings.printer.paper_width_mm)
+    return cert_check_receipt(facts, settings.printer.paper_width_mm, settings.printer.native_qr)
 
 
 def unlock_paper(
@@ -86,7 +86,7 @@ def unlock_paper(
         key_serial=token.serial,
         next_steps=steps,
     )
-    return unlock_slip(facts, settings.printer.paper_width_mm)
+    return unlock_slip(facts, settings.printer.paper_width_mm, settings.printer.native_qr)
 
 
 def print_for_case(
