@@ -839,4 +839,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     "receipt.summary_open_overdue": ("未办结且已逾期", "Open and overdue"),
     "receipt.summary_rate": ("按期办结率", "On-time rate"),
     "receipt.count_value": ("{count} 件", "{count}"),
+    "keybar.save_image": ("保存图片", "save image"),
+    "preview.image_saved": ("回执图片已保存：{path}", "Receipt image saved: {path}"),
+    "preview.image_failed": (
+        "回执图片未能保存：{problem}",
+        "The receipt image was not saved: {problem}",
+    ),
+    "cli.no_receipt": ("业务 {code} 没有回执。", "Case {code} has no receipt."),
+    "cli.receipt_rendered": (
+        "已将业务 {code} 的回执画到 {path}。",
+        "Receipt of case {code} drawn to {path}.",
+    ),
 }

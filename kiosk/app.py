@@ -191,7 +191,8 @@ class KioskApp(App[None]):
         """Update the status bar of the screen on top."""
         if self.operator is None:
             return
-        items = status_items(self.context, self.operator, self.tokens, self.token_problem,
-                             self.printer_state)
+        items = status_items(
+            self.context, self.operator, self.tokens, self.token_problem, self.printer_state
+        )
         for bar in self.screen.query(StatusBar):
             bar.show(items)

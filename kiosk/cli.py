@@ -100,6 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
     print_test.add_argument("--timeout", type=float, default=5.0, help="seconds")
     print_test.set_defaults(handler=command_print_test)
 
+    receipt = commands.add_parser("receipt", help="stored receipts")
+    receipt_commands = receipt.add_subparsers(
+        dest="receipt_command", metavar="ACTION", required=True
+    )
+    render = receipt_commands.add_parser(
+        "render", help="draw a case's receipt as a PNG from the bytes sent to the printer"
+    )
+    _config_argument(render)
+    render.add_argument("--case", required=True, help="the tracking code (typed or scanned)")
+    render.add_argument("--png", type=Path, required=True, help="the image file to write")
+    render.add_argument("--receipt", type=int, help="which receipt of the case (default: last)")
+    render.set_defaults(handler=command_receipt_render)
+
     demo = commands.add_parser("demo", help="seed a demo counter and start it")
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="demo folder")
     demo.add_argument("--reset", action="store_true", help="start again from a fresh seed")
@@ -339,11 +352,35 @@ def command_print_test(args: argparse.Namespace) -> int:
     except PrinterError as error:
         print(
             translate(f"print.failed_{error.reason}", cli_language(), spec=str(spec))
-            + (f" ({error.detail})" if error.detail else ""),
+            + (f" ({' '.join(error.detail.split())})" if error.detail else ""),
             file=sys.stderr,
         )
         return 1
     say("cli.print_ok", spec=str(spec), bytes=len(data))
+    return 0
+
+
+def command_receipt_render(args: argparse.Namespace) -> int:
+    """Write the PNG of a case's stored receipt."""
+    from devices.escpos_render import render_receipt_png
+    from devices.receipt_builder import COLUMNS
+    from kiosk.services.cases import find_case_by_code
+    from kiosk.services.receipts import receipts_of_case
+
+    settings = load_settings(args.config)
+    store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    try:
+        case = find_case_by_code(store, args.case)
+        receipts = receipts_of_case(store, case.id)
+    finally:
+        store.close()
+    chosen = [r for r in receipts if args.receipt is None or r.id == args.receipt]
+    if not chosen:
+        raise KioskError("cli.no_receipt", code=case.tracking_code)
+    render_receipt_png(
+        chosen[-1].escpos, args.png, columns=COLUMNS[settings.printer.paper_width_mm]
+    )
+    say("cli.receipt_rendered", path=str(args.png), code=case.tracking_code)
     return 0
 
 

@@ -169,6 +169,7 @@ class CertCheckScreen(KioskScreen):
                     operator=operator.username,
                     now=context.clock(),
                 ),
+                name=case.tracking_code,
             )
         )
 

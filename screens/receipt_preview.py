@@ -27,11 +27,13 @@ class ReceiptPreviewScreen(KioskDialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "print", show=False),
         Binding("f6", "another_copy", show=False),
+        Binding("f7", "save_image", show=False),
         Binding("escape", "close", show=False),
     ]
     KEYS: ClassVar[list[tuple[str, str, str]]] = [
         ("F5", "screen.print", "keybar.print_receipt"),
         ("F6", "screen.another_copy", "keybar.another_copy"),
+        ("F7", "screen.save_image", "keybar.save_image"),
         ("Esc", "screen.close", "keybar.back"),
     ]
 
@@ -41,10 +43,14 @@ class ReceiptPreviewScreen(KioskDialog[None]):
 
         outcome: PrintOutcome
 
-    def __init__(self, built: BuiltReceipt, first_print: Callable[[], PrintOutcome]) -> None:
-        """Args: built: the receipt; first_print: stores and sends it (runs in a worker)."""
+    def __init__(
+        self, built: BuiltReceipt, first_print: Callable[[], PrintOutcome], name: str = "receipt"
+    ) -> None:
+        """Args: built: the receipt; first_print: stores and sends it (runs in a worker);
+        name: the image file's name (the tracking code)."""
         super().__init__()
         self.built = built
+        self.image_name = name
         self._first_print = first_print
         self.receipt: Receipt | None = None
 
@@ -108,6 +114,27 @@ class ReceiptPreviewScreen(KioskDialog[None]):
             self.query_one("#preview-status", Static).update(
                 Text(reason + "\n" + self.t("preview.kept"))
             )
+
+    def action_save_image(self) -> None:
+        """Draw the receipt from its printer bytes as a PNG beside the database (F7)."""
+        from devices.escpos_render import ReceiptRenderError, render_receipt_png
+        from devices.receipt_builder import COLUMNS
+
+        settings = self.context.settings
+        path = settings.database.path.parent / "receipt-images" / f"{self.image_name}.png"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            render_receipt_png(
+                self.built.data, path, columns=COLUMNS[settings.printer.paper_width_mm]
+            )
+        except (OSError, ReceiptRenderError) as error:
+            self.query_one("#preview-status", Static).update(
+                Text(self.t("preview.image_failed", problem=str(error)))
+            )
+            return
+        self.query_one("#preview-status", Static).update(
+            Text(self.t("preview.image_saved", path=str(path)))
+        )
 
     def action_close(self) -> None:
         """Back to the task (Esc)."""

@@ -171,6 +171,7 @@ class UnlockHelpScreen(KioskScreen):
                     operator=operator.username,
                     now=context.clock(),
                 ),
+                name=case.tracking_code,
             )
         )
 

@@ -47,6 +47,11 @@ async def test_preview_then_print_the_check_result(context, reader) -> None:
         await pilot.press("f6")
         await wait(pilot)
         assert len(printer.printed or []) == 2
+        await pilot.press("f7")
+        await settle(pilot)
+        images = list((context.settings.database.path.parent / "receipt-images").glob("*.png"))
+        assert len(images) == 1 and images[0].stat().st_size > 1000
+        assert "回执图片已保存" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ReceiptPreviewScreen)
