@@ -19,10 +19,14 @@ def screen_text(app: KioskApp) -> str:
     return "\n".join(parts)
 
 
+WATCHERS = {"token-watch", "printer-watch"}
+"""Worker groups that run for the app's whole life."""
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish (all but the endless token watcher) and messages be handled."""
+    """Let workers finish (all but the endless watchers) and messages be handled."""
     await pilot.pause()
-    busy = [w for w in pilot.app.workers if w.group != "token-watch"]
+    busy = [w for w in pilot.app.workers if w.group not in WATCHERS]
     if busy:  # an empty list would mean "wait for every worker", the endless watcher too
         await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
