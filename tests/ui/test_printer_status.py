@@ -38,10 +38,7 @@ def printer_context(write_config, operators, request):
 
 @pytest.mark.parametrize(
     ("printer_context", "shown"),
-    [
-        (paper_low.spec, "打印机：纸将用完"),
-        (f"tcp://127.0.0.1:{closed_port()}", "打印机：无法连接"),
-    ],
+    [("paper_low", "打印机：纸将用完"), ("refused", "打印机：无法连接")],
     indirect=["printer_context"],
 )
 async def test_the_status_bar_shows_the_printer_state(printer_context, shown) -> None:
