@@ -152,5 +152,35 @@ def _split_statements(script: str) -> list[str]:
     return statements
 
 
-MIGRATIONS: list[Migration] = [_v1_initial]
+_V2 = """
+-- Workflows (issue 5): who confirmed a case (two people for a cancellation), the
+-- agent's rating of the service, and shipments of cancelled keys to the provider.
+ALTER TABLE cases ADD COLUMN confirmed_by TEXT REFERENCES operators(username);
+ALTER TABLE cases ADD COLUMN confirmed_at TEXT;
+ALTER TABLE cases ADD COLUMN rating TEXT;
+ALTER TABLE cases ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE shipments (
+    id INTEGER PRIMARY KEY,
+    tracking_code TEXT NOT NULL UNIQUE,
+    courier TEXT NOT NULL,
+    waybill TEXT NOT NULL,
+    shipped_at TEXT NOT NULL,
+    operator TEXT NOT NULL REFERENCES operators(username)
+);
+
+CREATE TABLE shipment_items (
+    shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+    case_id INTEGER NOT NULL UNIQUE REFERENCES cases(id),
+    PRIMARY KEY (shipment_id, case_id)
+);
+"""
+
+
+def _v2_workflows(conn: sqlite3.Connection) -> None:
+    for statement in _split_statements(_V2):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_workflows]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -145,6 +145,10 @@ class Case(Record):
     closed_at: datetime | None
     operator: str
     outcome: str
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    rating: str | None = None
+    flagged: bool = False
 
 
 class ReceiptStatus(StrEnum):

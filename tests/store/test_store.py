@@ -121,3 +121,27 @@ def test_events_are_append_only(store: Store) -> None:
     with store.transaction() as conn:
         conn.execute("UPDATE events SET synced_at = '2026-11-25T10:00:00+08:00'")
     assert verify_chain(store.conn).ok
+
+
+def test_a_version_1_file_migrates_forward_keeping_its_rows(tmp_path: Path) -> None:
+    from data import migrations
+
+    path = tmp_path / "old.db"
+    old = Store(path)
+    with old.transaction() as conn:
+        migrations.MIGRATIONS[0](conn)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO operators (username, display_name, role, password_hash, created_at)"
+            " VALUES ('clerk', '张敏', 'clerk', 'x', '2026-11-25T10:00:00+08:00')"
+        )
+    old.close()
+    store = open_store(path)
+    try:
+        assert store.schema_version == SCHEMA_VERSION >= 2
+        assert store.query_one("SELECT display_name FROM operators")[0] == "张敏"
+        columns = {row[1] for row in store.query("PRAGMA table_info(cases)")}
+        assert {"confirmed_by", "rating", "flagged"} <= columns
+        assert "shipments" in store.db.table_names()
+    finally:
+        store.close()
