@@ -850,4 +850,46 @@ CATALOG: dict[str, tuple[str, str]] = {
         "已将业务 {code} 的回执画到 {path}。",
         "Receipt of case {code} drawn to {path}.",
     ),
+    "agent.not_authorised": (
+        "证件号 {id_masked} 不是该企业的授权经办人。如确需办理，请主管输入密码并填写理由。",
+        "ID {id_masked} is not an authorised agent of this enterprise. To proceed anyway a"
+        " supervisor must enter their password and a reason.",
+    ),
+    "agent.override_reason": ("请填写放行理由。", "A reason is required."),
+    "agent.override_self": (
+        "不能由本人放行，请另一位主管确认。",
+        "You cannot approve your own check: another supervisor must.",
+    ),
+    "agent.override_role": ("只有主管可以放行。", "Only a supervisor can approve this."),
+    "intake.no_match": (
+        "序列号 {serial} 的钥匙不在待接收清单中，已单独存放，请与服务商核对。",
+        "Key {serial} is not on the list of expected keys: set aside; check with the provider.",
+    ),
+    "intake.not_expected": (
+        "钥匙 {serial} 的记录状态为“{state}”，不是待接收，已单独存放。",
+        "Key {serial} is recorded as {state}, not expected: set aside.",
+    ),
+    "intake.no_code": (
+        "钥匙 {serial} 的证书中没有有效的统一社会信用代码，已单独存放，请与服务商核对。",
+        "Key {serial} has no valid USCC in its certificate: set aside; check with the provider.",
+    ),
+    "intake.other_enterprise": (
+        "钥匙 {serial} 的证书代码 {on_key} 与预期企业 {ours} 不符，已单独存放。",
+        "Key {serial} names {on_key}, but it is expected for {ours}: set aside.",
+    ),
+    "notice.bad_channel": ("通知方式应为电话、短信或电子邮件。", "Tell by phone, SMS or e-mail."),
+    "notice.bad_delivery": ("请选择自取或邮寄。", "Choose collect or mail."),
+    "notice.not_an_intake": ("该业务不是钥匙接收业务。", "This case is not a key intake."),
+    "handover.wrong_key": (
+        "插入的钥匙（序列号 {read}）不是本次应交付的钥匙（{expected}），交接已停止。",
+        "The key inserted ({read}) is not the key to hand over ({expected}): stopped.",
+    ),
+    "handover.cert_changed": (
+        "钥匙 {serial} 中的证书与接收时不同，交接已停止，请与服务商核对。",
+        "Key {serial} holds another certificate than at intake: stopped; check with the provider.",
+    ),
+    "handover.agent_other_enterprise": (
+        "经办人核验针对的是另一家企业，请重新核验。",
+        "The agent was checked for another enterprise: check again.",
+    ),
 }
