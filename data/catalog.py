@@ -892,4 +892,178 @@ CATALOG: dict[str, tuple[str, str]] = {
         "经办人核验针对的是另一家企业，请重新核验。",
         "The agent was checked for another enterprise: check again.",
     ),
+    "receipt.handover_keep": (
+        "请妥善保管电子钥匙并及时修改PIN码；连续输错6次将锁定。遗失请尽快办理注销或补办。",
+        "Keep the key safe and change its PIN; 6 wrong PINs lock it. If lost, cancel or replace"
+        " it at once.",
+    ),
+    "ho.search_hint": (
+        "扫描业务单号，或输入统一社会信用代码、企业名称、钥匙序列号后回车",
+        "Scan a tracking code, or type a USCC, company name or key serial, then Enter",
+    ),
+    "ho.step_find": ("第一步：查找要交付的钥匙。", "Step 1: find the key to hand over."),
+    "ho.step_pick": ("请选择钥匙（回车确认）。", "Pick the key (Enter)."),
+    "ho.nothing_found": ("没有找到匹配的钥匙。", "No key matches."),
+    "ho.not_handable": (
+        "该钥匙状态为“{state}”，不能交付。",
+        "This key is {state}: it cannot be handed over.",
+    ),
+    "ho.key_line": (
+        "企业：{name}（{uscc}）　钥匙序列号：{serial}",
+        "Enterprise: {name} ({uscc})   key serial: {serial}",
+    ),
+    "ho.agent_id": ("经办人身份证号", "Agent's ID number"),
+    "ho.step_agent": (
+        "第二步：输入经办人身份证号后回车（不会保存号码本身）。",
+        "Step 2: type the agent's ID number, then Enter (the number itself is never stored).",
+    ),
+    "ho.override_hint": (
+        "非授权经办人：需主管输入用户名、密码并填写理由方可放行。",
+        "Not an authorised agent: a supervisor's name, password and reason are needed.",
+    ),
+    "ho.supervisor": ("主管用户名", "Supervisor's user name"),
+    "ho.supervisor_password": ("主管密码", "Supervisor's password"),
+    "ho.reason": ("放行理由", "Reason"),
+    "ho.override": ("主管放行", "Supervisor approves"),
+    "ho.step_insert": (
+        "经办人 {masked} 核验通过。第三步：请插入钥匙 {serial}。",
+        "Agent {masked} checked. Step 3: insert key {serial}.",
+    ),
+    "ho.reading": ("正在核对插入的钥匙……", "Checking the inserted key…"),
+    "ho.done": (
+        "交付完成，业务单号 {code}。请打印回执，企业联交经办人，存档联签字留存。",
+        "Handed over, case {code}. Print the receipt: the enterprise copy for the agent, the"
+        " office copy signed and kept.",
+    ),
+    # --- mail-out, walk-in cancellation, shipments, ratings (issue 5) ---
+    "waybill.empty": ("请输入运单号。", "Please enter the waybill number."),
+    "waybill.bad_chars": (
+        "运单号含有不允许的字符：{chars}。运单号只用字母和数字。",
+        "The waybill number contains characters that are not allowed: {chars}. It uses only"
+        " letters and digits.",
+    ),
+    "waybill.bad_length": (
+        "运单号应为{minimum}至{maximum}位，当前输入为{length}位。",
+        "The waybill number must have {minimum} to {maximum} characters; this one has {length}.",
+    ),
+    "courier.required": ("请填写快递公司。", "The courier is required."),
+    "mail.recipient_required": ("请填写收件人。", "The recipient is required."),
+    "mail.address_required": ("请填写收件地址。", "The address is required."),
+    "mail.key_not_ready": (
+        "钥匙当前状态为“{state}”，只有已接收或已通知的钥匙可以邮寄。",
+        "The key is {state}; only a received or notified key can be mailed.",
+    ),
+    "cancellation.bad_reason": (
+        "注销原因“{reason}”无效，请选择遗失、损坏或不再使用。",
+        "The reason “{reason}” is not valid: choose lost, damaged or no longer used.",
+    ),
+    "cancellation.unknown_document": (
+        "不认识的材料：{names}。",
+        "Unknown documents: {names}.",
+    ),
+    "cancellation.form_missing": (
+        "缺少加盖公章的注销申请表，不能受理。",
+        "The sealed cancellation form is missing; the cancellation cannot be taken.",
+    ),
+    "cancellation.statement_missing": (
+        "钥匙遗失的，须提交书面说明。",
+        "A lost key needs a written statement.",
+    ),
+    "cancellation.key_missing": (
+        "钥匙未遗失的，须交回钥匙。",
+        "Unless it is lost, the key itself must be handed in.",
+    ),
+    "cancellation.key_not_read": (
+        "请插入钥匙，读取序列号后再受理。",
+        "Insert the key so its serial can be read first.",
+    ),
+    "cancellation.lost_key_read": (
+        "原因为遗失时不应交回钥匙；如钥匙已找到，请选择其他注销原因。",
+        "A key reported lost cannot be handed in; if it was found, choose another reason.",
+    ),
+    "cancellation.serial_mismatch": (
+        "插入钥匙的序列号 {read} 与记录 {expected} 不符，这不是要注销的钥匙。",
+        "The inserted key's serial {read} does not match the record {expected}: this is not"
+        " the key to cancel.",
+    ),
+    "cancellation.wrong_enterprise": (
+        "这把钥匙不属于统一社会信用代码为 {uscc} 的企业。",
+        "This key does not belong to the enterprise {uscc}.",
+    ),
+    "cancellation.enterprise_unknown": (
+        "经办人核验未指明企业，请重新核验经办人。",
+        "The agent check names no enterprise; please check the agent again.",
+    ),
+    "cancellation.key_state": (
+        "钥匙当前状态为“{state}”，不能受理注销。",
+        "The key is {state}; its cancellation cannot be taken.",
+    ),
+    "cancellation.not_cancellation": (
+        "业务 {code} 不是钥匙注销业务。",
+        "Case {code} is not a key cancellation.",
+    ),
+    "cancellation.same_person": (
+        "受理人不能确认自己受理的注销，请另一位主管确认。",
+        "You took this cancellation, so you cannot confirm it: another supervisor must.",
+    ),
+    "cancellation.confirm_role": (
+        "只有主管可以确认注销。",
+        "Only a supervisor can confirm a cancellation.",
+    ),
+    "cancellation.already_confirmed": (
+        "该注销已由 {supervisor} 确认。",
+        "This cancellation was already confirmed by {supervisor}.",
+    ),
+    "cancel_reason.lost": ("遗失", "lost"),
+    "cancel_reason.damaged": ("损坏", "damaged"),
+    "cancel_reason.no_longer_used": ("不再使用", "no longer used"),
+    "shipment.not_found": ("没有编号为 {shipment_id} 的寄送记录。", "No shipment {shipment_id}."),
+    "shipment.empty": ("请选择要寄送的注销业务。", "Choose the cancellations to ship."),
+    "shipment.not_cancellation": (
+        "业务 {code} 不是钥匙注销业务，不能寄送。",
+        "Case {code} is not a key cancellation and cannot be shipped.",
+    ),
+    "shipment.not_confirmed": (
+        "注销业务 {code} 尚未经主管确认，不能寄送。",
+        "Cancellation {code} has not been confirmed by a supervisor and cannot be shipped.",
+    ),
+    "shipment.already_shipped": (
+        "注销业务 {code} 已寄送过。",
+        "Cancellation {code} was already shipped.",
+    ),
+    "shipment.case_closed": (
+        "注销业务 {code} 已办结，不能寄送。",
+        "Cancellation {code} is closed and cannot be shipped.",
+    ),
+    "shipment.key_state": (
+        "注销业务 {code} 的钥匙当前状态为“{state}”，不能寄送。",
+        "The key of cancellation {code} is {state} and cannot be shipped.",
+    ),
+    "provider_verdict.bad": (
+        "服务商结果“{verdict}”无效，应为已注销或退回。",
+        "The provider's verdict “{verdict}” is not valid: cancelled or refused.",
+    ),
+    "provider_verdict.remark_required": (
+        "服务商退回的，请填写退回原因。",
+        "A refusal needs the provider's remark.",
+    ),
+    "provider_verdict.not_shipped": (
+        "业务 {code} 的钥匙当前状态为“{state}”，未在服务商处，不能登记结果。",
+        "The key of case {code} is {state}, not with the provider: no verdict can be recorded.",
+    ),
+    "rating.very_satisfied": ("非常满意", "very satisfied"),
+    "rating.satisfied": ("满意", "satisfied"),
+    "rating.basic": ("基本满意", "basically satisfied"),
+    "rating.dissatisfied": ("不满意", "dissatisfied"),
+    "rating.very_dissatisfied": ("非常不满意", "very dissatisfied"),
+    "rating.bad": ("评价“{rating}”无效。", "The rating “{rating}” is not valid."),
+    "rating.already_rated": (
+        "该业务已评价（{rating}），不能重复评价。",
+        "This case was already rated ({rating}); it cannot be rated again.",
+    ),
+    "preview.not_stored": (
+        "回执未能保存，没有打印：{problem}。请重试，如仍失败请运行 kiosk doctor。",
+        "The receipt could not be stored and was not printed: {problem}. Retry, or run kiosk"
+        " doctor.",
+    ),
 }

@@ -7,7 +7,6 @@ feeds (LF, ESC d, ESC J), QR codes (GS ( k), raster images (GS v 0) and cuts (GS
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -223,7 +222,8 @@ class _Renderer:
         self._place(image.resize((image.width * scale_x, rows * scale_y), Image.Resampling.NEAREST))
 
     def _char(self, char: str) -> None:
-        cols = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        # A Chinese printer draws every multi-byte GB18030 character full width.
+        cols = 2 if ord(char) >= 0x80 else 1
         width = cols * COLUMN_PX * self.style.width
         if self.line and sum(c * COLUMN_PX * s.width for _, c, s in self.line) + width > self.paper:
             self._flush(force=False)  # the printer wraps a full line

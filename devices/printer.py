@@ -8,6 +8,10 @@ answer its status is "unknown", never "ok".
 from __future__ import annotations
 
 import contextlib
+import os
+import select
+import socket
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -99,6 +103,9 @@ class EscposPrinter:
         self.spec = spec
         self.timeout_s = timeout_s
         self.query_status = query_status
+        # Many printers take one connection (port 9100, one USB claim) at a time: the
+        # status poll and a print must not run together.
+        self._lock = threading.Lock()
 
     def _connect(self) -> Any:
         from escpos import printer as escpos_printer
@@ -106,11 +113,13 @@ class EscposPrinter:
         spec = self.spec
         if spec.kind == "network":
             device = escpos_printer.Network(spec.host, spec.port, timeout=self.timeout_s)
-        elif spec.kind == "file":
-            if not Path(spec.path).parent.exists():
-                raise PrinterError("not_found", spec.path)
-            device = escpos_printer.File(spec.path)
-        elif spec.kind == "usb":
+            # create_connection: IPv4 or IPv6, with the connect timeout.
+            device.device = socket.create_connection((spec.host, spec.port), self.timeout_s)
+            device.device.settimeout(self.timeout_s)
+            return device
+        if spec.kind == "file":
+            return _FileDevice(Path(spec.path), self.timeout_s)
+        if spec.kind == "usb":
             device = escpos_printer.Usb(
                 spec.vendor_id, spec.product_id, timeout=int(self.timeout_s * 1000)
             )
@@ -121,51 +130,45 @@ class EscposPrinter:
         else:
             raise PrinterError("not_configured")
         device.open()
+        if spec.kind == "serial":
+            device.device.write_timeout = self.timeout_s
         return device
 
     def send(self, data: bytes) -> None:
-        """Connect, check, write and (on a network printer) confirm; close in any case."""
-        device = None
-        try:
-            device = self._connect()
-            if self._answers_status():
-                self._refuse_if_unready(device)
-            device._raw(data)
-            if self._answers_status():
-                self._refuse_if_unready(device)
-        except PrinterError:
-            raise
-        except DeviceNotFoundError as error:
-            raise PrinterError(_reason_of(error.__cause__ or error), str(error)) from None
-        except TimeoutError as error:
-            raise PrinterError("timeout", str(error)) from None
-        except ConnectionRefusedError as error:
-            raise PrinterError("refused", str(error)) from None
-        except Exception as error:  # any device failure ends as a failed print, plainly
-            raise PrinterError("failed", f"{type(error).__name__}: {error}") from None
-        finally:
-            if device is not None:
-                _close_quietly(device)
+        """Connect, check, write and (where the printer answers) confirm; close in any case."""
+        with self._lock:
+            device = None
+            try:
+                device = self._connect()
+                if self._answers_status():
+                    self._refuse_if_unready(device)
+                device._raw(data)
+                if self._answers_status():
+                    self._refuse_if_unready(device)
+            except PrinterError:
+                raise
+            except Exception as error:  # every device failure ends as a plain reason
+                raise PrinterError(_reason_of(error), _one_line(error)) from None
+            finally:
+                if device is not None:
+                    _close_quietly(device)
 
     def status(self) -> PrinterState:
         """Online, paper low or out, offline; UNKNOWN when the printer cannot answer."""
         if not self._answers_status():
             return PrinterState.UNKNOWN
-        device = None
-        try:
-            device = self._connect()
-            return _state_of(device)
-        except PrinterError as error:
-            return _state_for_failure(error.reason)
-        except DeviceNotFoundError as error:
-            return _state_for_failure(_reason_of(error.__cause__ or error))
-        except TimeoutError:
-            return PrinterState.UNKNOWN
-        except Exception:
-            return PrinterState.UNREACHABLE
-        finally:
-            if device is not None:
-                _close_quietly(device)
+        with self._lock:
+            device = None
+            try:
+                device = self._connect()
+                return _state_of(device)
+            except PrinterError as error:
+                return _state_for_failure(error.reason)
+            except Exception as error:
+                return _state_for_failure(_reason_of(error))
+            finally:
+                if device is not None:
+                    _close_quietly(device)
 
     def _answers_status(self) -> bool:
         return self.query_status and self.spec.kind in ("network", "usb", "serial")
@@ -191,16 +194,59 @@ def _state_of(device: Any) -> PrinterState:
 
 
 def _reason_of(error: BaseException) -> str:
-    text = str(error)
-    if isinstance(error, ConnectionRefusedError) or "refused" in text.lower():
+    """The plain reason for a device failure (python-escpos wraps socket errors)."""
+    if isinstance(error, PrinterError):
+        return error.reason
+    text = str(error).lower()
+    name = type(error).__name__.lower()
+    if isinstance(error, ConnectionRefusedError) or "refused" in text:
         return "refused"
-    if isinstance(error, TimeoutError) or "timed out" in text.lower():
+    if isinstance(error, TimeoutError) or "timeout" in name or "timed out" in text:
         return "timeout"
-    return "not_found"
+    if isinstance(error, DeviceNotFoundError | FileNotFoundError) or "not found" in text:
+        return "not_found"
+    return "failed"
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(f"{type(error).__name__}: {error}".split())
 
 
 def _state_for_failure(reason: str) -> PrinterState:
     return PrinterState.UNKNOWN if reason == "timeout" else PrinterState.UNREACHABLE
+
+
+class _FileDevice:
+    """A file or device node (e.g. /dev/usb/lp0) written without ever blocking for good:
+    opened non-blocking, each chunk waits at most the timeout for the device to take it.
+    Plain files are appended to, so a file "printer" keeps every receipt."""
+
+    def __init__(self, path: Path, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        if not path.parent.exists():
+            raise PrinterError("not_found", str(path))
+        flags = os.O_WRONLY | os.O_NONBLOCK
+        if not path.exists() or path.is_file():
+            flags |= os.O_CREAT | os.O_APPEND
+        try:
+            self._fd = os.open(path, flags, 0o640)
+        except FileNotFoundError as error:
+            raise PrinterError("not_found", str(error)) from None
+
+    def _raw(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            _, ready, _ = select.select([], [self._fd], [], self.timeout_s)
+            if not ready:
+                raise PrinterError("timeout", "the device did not take the data")
+            try:
+                written = os.write(self._fd, view)
+            except BlockingIOError:
+                continue
+            view = view[written:]
+
+    def close(self) -> None:
+        os.close(self._fd)
 
 
 def _close_quietly(device: Any) -> None:
@@ -209,8 +255,10 @@ def _close_quietly(device: Any) -> None:
         device.close()
 
 
-def printer_for(spec: PrinterSpec, timeout_s: float = 5.0) -> ReceiptPrinter:
+def printer_for(
+    spec: PrinterSpec, timeout_s: float = 5.0, query_status: bool = True
+) -> ReceiptPrinter:
     """The printer a configuration describes (NoPrinter for ``none``)."""
     if spec.kind == "none":
         return NoPrinter()
-    return EscposPrinter(spec, timeout_s)
+    return EscposPrinter(spec, timeout_s, query_status)

@@ -101,6 +101,10 @@ class PrinterSettings(_Section):
     """Longest a connect, a write or a status answer may take."""
     status_every_s: Annotated[float, Field(ge=2, le=600)] = 15
     """How often the status bar asks the printer how it is."""
+    query_status: bool = True
+    """Ask a network, USB or serial printer's status before and after each print (a printer
+    that takes bytes but never answers is then caught). Set false for a printer that does
+    not answer status questions at all: it then prints without them."""
 
     @field_validator("connection", mode="before")
     @classmethod

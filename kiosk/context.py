@@ -70,5 +70,7 @@ def build_context(settings: Settings, clock: Clock = china_now) -> KioskContext:
         translator=Translator(settings.counter.language),
         token_reader=token_reader,
         demo_tray=demo_tray,
-        printer=printer_for(settings.printer.connection, settings.printer.timeout_s),
+        printer=printer_for(
+            settings.printer.connection, settings.printer.timeout_s, settings.printer.query_status
+        ),
     )

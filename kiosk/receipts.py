@@ -7,6 +7,7 @@ happens next and by which working day, and the support contacts of PROCESS.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from data.catalog import CATALOG
 from data.i18n import translate
 from devices.receipt_builder import ReceiptBuilder, display_width, wrap
-from kiosk.rules.masking import MASK, mask_id_number
+from kiosk.rules.masking import mask_id_number
 from kiosk.support import CA_KEY_HOTLINE, LICENCE_BUREAU_SITE, ONLINE_SYSTEM_URL, UNLOCK_SYSTEM_URL
 
 PAPER_LANGUAGE = "zh"
@@ -108,9 +109,13 @@ class ShipmentRow:
     reason: str
 
 
+_MASKED_ID = re.compile(r"[0-9A-Z]{0,3}\*+[0-9A-Z]{0,4}")
+
+
 def _agent_id(value: str) -> str:
-    """The agent's ID as printed: already masked stays as it is, anything else is masked."""
-    return value if not value or MASK in value else mask_id_number(value)
+    """The agent's ID as printed: a properly masked form (at most 3 characters, stars, at
+    most 4 characters) stays as it is; anything else is masked here."""
+    return value if not value or _MASKED_ID.fullmatch(value) else mask_id_number(value)
 
 
 def _pair(builder: ReceiptBuilder, label: str, value: str) -> None:

@@ -40,10 +40,8 @@ class HomeScreen(KioskScreen):
         yield StatusBar()
         operator = self.kiosk.operator
         with Vertical(id="home-body"):
-            yield Static(
-                self.t("home.greeting", name=operator.display_name if operator else ""),
-                id="home-greeting",
-            )
+            greeting = self.t("home.greeting", name=operator.display_name if operator else "")
+            yield Static(Text(greeting), id="home-greeting")
             yield Static(self._due_text(), id="home-due")
             # select_on_focus off: the scanner's first letter, put in on focus, must stay.
             yield Input(

@@ -3,6 +3,7 @@ print another copy. A failed print says why; the receipt stays stored for a repr
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -15,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from data.models import Receipt
+from kiosk.errors import KioskError
 from kiosk.receipts import BuiltReceipt
 from kiosk.services.receipts import PrintOutcome, send_receipt
 from screens.base import KioskDialog
@@ -39,9 +41,10 @@ class ReceiptPreviewScreen(KioskDialog[None]):
 
     @dataclass
     class Printed(Message):
-        """A print finished."""
+        """A print finished: its outcome, or what stopped it before the printer."""
 
-        outcome: PrintOutcome
+        outcome: PrintOutcome | None
+        problem: str | None
 
     def __init__(
         self, built: BuiltReceipt, first_print: Callable[[], PrintOutcome], name: str = "receipt"
@@ -51,6 +54,7 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         super().__init__()
         self.built = built
         self.image_name = name
+        self._printing = False
         self._first_print = first_print
         self.receipt: Receipt | None = None
 
@@ -64,18 +68,11 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         yield self.key_bar(with_demo_tray=False)
 
     def action_print(self) -> None:
-        """Store and print the receipt (F5); once printed, F6 prints more copies."""
-        if self.receipt is not None:
+        """Store and print the receipt (F5); once stored, F5 and F6 print it again."""
+        if self.receipt is None:
+            self._run(self._first_print)
+        else:
             self.action_another_copy()
-            return
-        self._status("preview.printing")
-        self.run_worker(
-            lambda: self.post_message(self.Printed(self._first_print())),
-            thread=True,
-            exclusive=True,
-            group="print",
-            exit_on_error=False,
-        )
 
     def action_another_copy(self) -> None:
         """Send the stored receipt again (F6)."""
@@ -84,33 +81,43 @@ class ReceiptPreviewScreen(KioskDialog[None]):
             return
         context, receipt_id = self.context, self.receipt.id
         operator = self.kiosk.operator.username if self.kiosk.operator else ""
-        self._status("preview.printing")
-        self.run_worker(
-            lambda: self.post_message(
-                self.Printed(
-                    send_receipt(
-                        context.store,
-                        context.printer,
-                        receipt_id,
-                        operator=operator,
-                        now=context.clock(),
-                    )
-                )
-            ),
-            thread=True,
-            exclusive=True,
-            group="print",
-            exit_on_error=False,
+        self._run(
+            lambda: send_receipt(
+                context.store, context.printer, receipt_id, operator=operator, now=context.clock()
+            )
         )
+
+    def _run(self, job: Callable[[], PrintOutcome]) -> None:
+        """One print at a time: a key pressed while printing is ignored."""
+        if self._printing:
+            return
+        self._printing = True
+        self._status("preview.printing")
+
+        def work() -> None:
+            try:
+                self.post_message(self.Printed(job(), None))
+            except (KioskError, sqlite3.Error, OSError) as error:
+                self.post_message(self.Printed(None, f"{type(error).__name__}: {error}"))
+
+        self.run_worker(work, thread=True, exclusive=True, group="print", exit_on_error=False)
 
     def on_receipt_preview_screen_printed(self, message: Printed) -> None:
         """Say how it went."""
+        self._printing = False
+        if message.outcome is None:
+            self.query_one("#preview-status", Static).update(
+                Text(self.t("preview.not_stored", problem=message.problem or ""))
+            )
+            return
         self.receipt = message.outcome.receipt
         if message.outcome.printed:
             self._status("preview.printed")
         else:
             spec = str(self.context.settings.printer.connection)
             reason = self.t(f"print.failed_{message.outcome.failure}", spec=spec)
+            if message.outcome.detail:
+                reason += f" ({message.outcome.detail})"
             self.query_one("#preview-status", Static).update(
                 Text(reason + "\n" + self.t("preview.kept"))
             )

@@ -10,6 +10,7 @@ from screens.workflows import Workflow
 def screen_for(workflow: Workflow) -> Screen[None]:
     """A new screen for ``workflow``."""
     from screens.cert_check import CertCheckScreen
+    from screens.handover import HandoverScreen
     from screens.operators import OperatorsScreen
     from screens.pending import PendingWorkflowScreen
     from screens.unlock_help import UnlockHelpScreen
@@ -18,6 +19,7 @@ def screen_for(workflow: Workflow) -> Screen[None]:
         "operators": OperatorsScreen,
         "cert_check": CertCheckScreen,
         "unlock_help": UnlockHelpScreen,
+        "handover": HandoverScreen,
     }
     screen = built.get(workflow.name)
     return screen() if screen is not None else PendingWorkflowScreen(workflow)

@@ -16,6 +16,7 @@ from data.models import Case
 from devices.qr import qr_text
 from devices.token import TokenSummary
 from kiosk.errors import KioskError
+from kiosk.services.enterprises import get_enterprise
 from kiosk.services.unlock_help import UNLOCK_EMAIL_WORKDAYS, advise, record_unlock_help
 from screens.base import KioskScreen
 from screens.token_choice import choose_token
@@ -157,7 +158,15 @@ class UnlockHelpScreen(KioskScreen):
         if case is None or token is None or operator is None:
             return
         context = self.context
-        built = unlock_paper(context.settings, operator, case, token, context.clock())
+        enterprise = get_enterprise(context.store, case.enterprise_uscc or "")
+        built = unlock_paper(
+            context.settings,
+            operator,
+            case,
+            token,
+            context.clock(),
+            enterprise_name=enterprise.name if enterprise else "",
+        )
         self.app.push_screen(
             ReceiptPreviewScreen(
                 built,

@@ -25,7 +25,7 @@ class Workflow:
 
 
 WORKFLOWS: tuple[Workflow, ...] = (
-    Workflow("handover", "1", issue=5),
+    Workflow("handover", "1", issue=None),
     Workflow("mail_out", "2", issue=5),
     Workflow("cancellation", "3", issue=5),
     Workflow("unlock_help", "4", issue=None),

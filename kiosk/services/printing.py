@@ -10,7 +10,13 @@ from data.store import Store
 from devices.printer import ReceiptPrinter
 from devices.token import TokenSummary
 from kiosk.config import Settings
-from kiosk.receipts import BuiltReceipt, ReceiptFacts, cert_check_receipt, unlock_slip
+from kiosk.receipts import (
+    BuiltReceipt,
+    ReceiptFacts,
+    cert_check_receipt,
+    handover_receipt,
+    unlock_slip,
+)
 from kiosk.services.cert_check import CertCheckReport
 from kiosk.services.receipts import PrintOutcome, send_receipt, store_receipt
 from kiosk.services.unlock_help import PROCEDURE_STEPS, UNLOCK_EMAIL_WORKDAYS
@@ -111,3 +117,30 @@ def print_for_case(
         now=now,
     )
     return send_receipt(store, printer, receipt.id, operator=operator, now=now)
+
+
+def handover_paper(
+    settings: Settings,
+    operator: Operator,
+    case: Case,
+    *,
+    enterprise_name: str,
+    uscc: str,
+    key_serial: str,
+    agent_id_masked: str,
+    now: datetime,
+) -> BuiltReceipt:
+    """The two-copy hand-over receipt (the office copy has signature and date lines)."""
+    steps = (translate("receipt.handover_keep", PAPER),)
+    facts = _facts(
+        settings,
+        operator,
+        case,
+        now,
+        enterprise_name=enterprise_name,
+        uscc=uscc,
+        key_serial=key_serial,
+        agent_id_masked=agent_id_masked,
+        next_steps=steps,
+    )
+    return handover_receipt(facts, settings.printer.paper_width_mm, settings.printer.native_qr)

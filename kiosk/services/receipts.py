@@ -19,6 +19,8 @@ class PrintOutcome:
 
     receipt: Receipt
     failure: str | None = None
+    detail: str = ""
+    """The device's own words about the failure (for the clerk and the log)."""
 
     @property
     def printed(self) -> bool:
@@ -87,10 +89,11 @@ def send_receipt(
     """
     receipt = get_receipt(store, receipt_id)
     failure: str | None = None
+    detail = ""
     try:
         printer.send(receipt.escpos)
     except PrinterError as error:
-        failure = error.reason
+        failure, detail = error.reason, error.detail
     status = ReceiptStatus.FAILED if failure else ReceiptStatus.PRINTED
     with store.transaction() as conn:
         conn.execute(
@@ -109,6 +112,6 @@ def send_receipt(
             at=now,
             operator=operator,
             case_id=receipt.case_id,
-            payload={"receipt_id": receipt_id, "error": failure or ""},
+            payload={"receipt_id": receipt_id, "error": failure or "", "detail": detail},
         )
-    return PrintOutcome(get_receipt(store, receipt_id), failure)
+    return PrintOutcome(get_receipt(store, receipt_id), failure, detail)

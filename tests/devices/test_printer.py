@@ -138,3 +138,30 @@ def test_no_printer_refuses_and_says_not_configured() -> None:
         NoPrinter().send(b"x")
     assert caught.value.reason == "not_configured"
     assert NoPrinter().status() is PrinterState.NOT_CONFIGURED
+
+
+def printed_lines(data: bytes) -> list[tuple[str, int]]:
+    """(text, width multiplier) of each Chinese-mode line in the bytes, as a printer sees it."""
+    lines, scale, at = [], 1, 0
+    while at < len(data):
+        if data.startswith(b"\x1d!", at):
+            scale = (data[at + 2] >> 4) + 1
+            at += 3
+        elif data.startswith(b"\x1c\x26", at):
+            end = data.index(b"\x1c\x2e", at)
+            lines.append((data[at + 2 : end].decode("gb18030"), scale))
+            at = end + 2
+        else:
+            at += 1
+    return lines
+
+
+@pytest.mark.parametrize(("paper", "columns"), [(58, 32), (80, 48)])
+def test_every_printed_line_fits_the_paper(paper: int, columns: int) -> None:
+    from kiosk.receipts import cancellation_receipt, cert_check_receipt, unlock_slip
+
+    for template in (handover_receipt, cert_check_receipt, unlock_slip, cancellation_receipt):
+        lines = printed_lines(template(facts(), paper).data)
+        assert any("北京华贸进出口有限公司" in text for text, _ in lines)
+        for text, scale in lines:
+            assert display_width(text) * scale <= columns, (template.__name__, text)

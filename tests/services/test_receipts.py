@@ -80,27 +80,37 @@ def test_a_refused_print_stays_stored_as_failed_and_reprints_later(context, oper
     assert receipts_of_case(context.store, case_id)[0].status is ReceiptStatus.PRINTED
 
 
-def test_a_printer_that_never_reads_times_out_and_the_receipt_is_kept(context, operators):
+def test_a_printer_that_never_reads_times_out_the_receipt_is_kept_and_reprints(
+    context, operators
+) -> None:
     case_id = a_case(context)
+    big = DATA * 20_000
     receipt = store_receipt(
         context.store,
         case_id=case_id,
         template="handover",
-        data=DATA,
+        data=big,
         copies=1,
         operator="clerk",
         now=NOW,
     )
     stuck = FakeNetworkPrinter("never_read")
     try:
-        outcome = send_receipt(
-            context.store,
-            EscposPrinter(parse_printer_spec(stuck.spec), 0.5),
-            receipt.id,
-            operator="clerk",
-            now=NOW,
-        )
+        printer = EscposPrinter(parse_printer_spec(stuck.spec), 0.5)
+        outcome = send_receipt(context.store, printer, receipt.id, operator="clerk", now=NOW)
     finally:
         stuck.close()
     assert outcome.failure == "timeout"
     assert receipts_of_case(context.store, case_id)[0].status is ReceiptStatus.FAILED
+    working = FakeNetworkPrinter()
+    try:
+        again = send_receipt(
+            context.store,
+            EscposPrinter(parse_printer_spec(working.spec), 2),
+            receipt.id,
+            operator="clerk",
+            now=NOW,
+        )
+        assert again.printed and working.printed() == big
+    finally:
+        working.close()

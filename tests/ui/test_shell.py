@@ -13,6 +13,7 @@ from kiosk.config import load_settings
 from kiosk.context import build_context
 from kiosk.hash_key import create_hash_key
 from screens.cert_check import CertCheckScreen
+from screens.handover import HandoverScreen
 from screens.home import HomeScreen
 from screens.lock import LockScreen
 from screens.login import LoginScreen
@@ -96,6 +97,7 @@ async def test_every_home_entry_opens_its_screen(context, operators) -> None:
                     "operators": OperatorsScreen,
                     "cert_check": CertCheckScreen,
                     "unlock_help": UnlockHelpScreen,
+                    "handover": HandoverScreen,
                 }[workflow.name]
                 assert isinstance(app.screen, expected)
             else:
