@@ -182,5 +182,26 @@ def _v2_workflows(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_workflows]
+_V3 = """
+-- A cancellation the provider refused goes out again in a later parcel: a case may be in
+-- more than one shipment.
+CREATE TABLE shipment_items_v3 (
+    shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    PRIMARY KEY (shipment_id, case_id)
+);
+INSERT INTO shipment_items_v3 (shipment_id, case_id)
+    SELECT shipment_id, case_id FROM shipment_items;
+DROP TABLE shipment_items;
+ALTER TABLE shipment_items_v3 RENAME TO shipment_items;
+CREATE INDEX shipment_items_case ON shipment_items(case_id);
+"""
+
+
+def _v3_reship(conn: sqlite3.Connection) -> None:
+    for statement in _split_statements(_V3):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_workflows, _v3_reship]
 SCHEMA_VERSION = len(MIGRATIONS)

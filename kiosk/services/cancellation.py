@@ -198,12 +198,11 @@ def confirm_cancellation(
 
 
 def confirmed_awaiting_shipment(store: Store) -> list[Case]:
-    """Confirmed, open cancellations whose key waits at the office and is in no shipment yet,
-    earliest due first (then oldest first)."""
+    """Confirmed, open cancellations whose key waits at the office (never shipped, or sent
+    back by the provider), earliest due first (then oldest first)."""
     rows = store.query(
         "SELECT c.* FROM cases c JOIN keys k ON k.id = c.key_id"
         " WHERE c.kind = ? AND c.state = ? AND c.confirmed_by IS NOT NULL AND k.state = ?"
-        " AND NOT EXISTS (SELECT 1 FROM shipment_items s WHERE s.case_id = c.id)"
         " ORDER BY c.due_on IS NULL, c.due_on, c.opened_at, c.id",
         (CaseKind.CANCELLATION.value, CaseState.OPEN.value, KeyState.CANCEL_REQUESTED.value),
     )

@@ -77,13 +77,15 @@ def _check_shippable(store: Store, case_id: int) -> Case:
     code = case.tracking_code
     if case.kind is not CaseKind.CANCELLATION or case.key_id is None:
         raise ValidationError("shipment.not_cancellation", code=code)
-    if store.query_one("SELECT 1 FROM shipment_items WHERE case_id = ?", (case_id,)):
+    key = moves.get_key(store, case.key_id)
+    # In a parcel and awaiting the provider's verdict. A refused key is back to
+    # cancel_requested and may be shipped again.
+    if key.state is KeyState.SHIPPED:
         raise StateError("shipment.already_shipped", code=code)
     if case.state is not CaseState.OPEN:
         raise StateError("shipment.case_closed", code=code)
     if case.confirmed_by is None:
         raise StateError("shipment.not_confirmed", code=code)
-    key = moves.get_key(store, case.key_id)
     if key.state is not KeyState.CANCEL_REQUESTED:
         raise StateError("shipment.key_state", code=code, state=key.state.value)
     return case

@@ -106,7 +106,7 @@ def test_a_printer_that_never_reads_times_out_the_receipt_is_kept_and_reprints(
     try:
         again = send_receipt(
             context.store,
-            EscposPrinter(parse_printer_spec(working.spec), 2),
+            EscposPrinter(parse_printer_spec(working.spec), 5),
             receipt.id,
             operator="clerk",
             now=NOW,

@@ -238,3 +238,17 @@ def test_an_unknown_verdict_is_refused(context, enterprise) -> None:
         "provider_verdict.bad",
         lambda: verdict(context, case.id, "maybe", "?"),
     )
+
+
+def test_a_refused_cancellation_goes_out_again(context, enterprise) -> None:
+    case = cancellation(context, "SN-A")
+    ship(context, [case.id])
+    verdict(context, case.id, "refused", "表单未盖章")
+    assert [c.id for c in confirmed_awaiting_shipment(context.store)] == [case.id]
+    second = ship(context, [case.id])
+    assert second.case_ids == (case.id,)
+    verdict(context, case.id, "cancelled")
+    assert moves.get_key(context.store, get_case(context.store, case.id).key_id).state is (
+        KeyState.CANCELLED
+    )
+    assert verify_chain(context.store.conn).ok
