@@ -15,6 +15,7 @@ from kiosk.receipts import (
     ReceiptFacts,
     cert_check_receipt,
     handover_receipt,
+    mail_out_receipt,
     unlock_slip,
 )
 from kiosk.services.cert_check import CertCheckReport
@@ -144,3 +145,13 @@ def handover_paper(
         next_steps=steps,
     )
     return handover_receipt(facts, settings.printer.paper_width_mm, settings.printer.native_qr)
+
+
+def mail_out_paper(settings: Settings, operator: Operator, case: Case, *, enterprise_name: str,
+                   uscc: str, key_serial: str, recipient: str, address: str, courier: str,
+                   waybill: str, now: datetime) -> BuiltReceipt:
+    """The mail-out receipt: where the key went and how to follow the parcel."""
+    facts = _facts(settings, operator, case, now, enterprise_name=enterprise_name, uscc=uscc,
+                   key_serial=key_serial, recipient=recipient, address=address,
+                   courier=courier, waybill=waybill)
+    return mail_out_receipt(facts, settings.printer.paper_width_mm, settings.printer.native_qr)
