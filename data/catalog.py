@@ -1066,4 +1066,275 @@ CATALOG: dict[str, tuple[str, str]] = {
         "The receipt could not be stored and was not printed: {problem}. Retry, or run kiosk"
         " doctor.",
     ),
+    "keybar.record_mail": ("登记邮寄并打印", "record and print"),
+    "mo.recipient": ("收件人", "Recipient"),
+    "mo.phone": ("收件人电话", "Phone"),
+    "mo.address": ("收件地址", "Address"),
+    "mo.courier": ("快递公司", "Courier"),
+    "mo.waybill": ("运单号", "Waybill"),
+    "mo.step_form": (
+        "填写收件人、地址、快递公司和运单号后按 F5。",
+        "Fill in recipient, address, courier and waybill, then F5.",
+    ),
+    "mo.done": ("已登记邮寄，业务单号 {code}。", "Recorded as mailed, case {code}."),
+    # --- key intake and notice screens (screens/intake.py, screens/notice.py) ---
+    "in.hand_title": (
+        "按服务商清单手工登记待接收的钥匙：",
+        "Enter an expected key by hand from the provider's list:",
+    ),
+    "in.uscc": ("统一社会信用代码", "Unified Social Credit Code"),
+    "in.serial": ("钥匙序列号", "Key serial"),
+    "in.kind_prompt": ("申领类型", "Application kind"),
+    "in.kind_first": ("首次申领", "first key"),
+    "in.kind_additional": ("增办", "additional key"),
+    "in.kind_replacement": ("补办", "replacement"),
+    "in.replaces": ("被替换钥匙的序列号", "Serial of the key it replaces"),
+    "in.expect": ("登记待接收", "Record as expected"),
+    "in.kind_required": ("请选择申领类型。", "Choose the application kind."),
+    "in.serial_required": ("请输入钥匙序列号。", "Enter the key serial."),
+    "in.replaces_required": (
+        "补办请填写被替换钥匙的序列号。",
+        "For a replacement, enter the serial of the key it replaces.",
+    ),
+    "in.replaces_unknown": (
+        "没有序列号为 {serial} 的钥匙记录。",
+        "No key with serial {serial} is recorded.",
+    ),
+    "in.expected_ok": (
+        "已登记待接收钥匙 {serial}（{name}，{kind}）。",
+        "Key {serial} recorded as expected ({name}, {kind}).",
+    ),
+    "in.insert_hint": (
+        "请逐把插入服务商寄来的钥匙；读取完成后拔出，再插入下一把。",
+        "Insert each key from the provider; when it has been read, take it out and insert the "
+        "next.",
+    ),
+    "in.session_title": ("本次插入的钥匙：", "Keys inserted this session:"),
+    "in.none_yet": ("尚未插入钥匙。", "No key inserted yet."),
+    "in.reading": ("正在读取钥匙 {serial}……", "Reading key {serial}…"),
+    "in.row_received": (
+        "已接收  {serial}  {name}  {uscc}  通知截止 {due}",
+        "received  {serial}  {name}  {uscc}  notice due {due}",
+    ),
+    "in.row_set_aside": ("单独存放  {serial}：{reason}", "SET ASIDE  {serial}: {reason}"),
+    "in.row_failed": ("读取失败  {serial}：{reason}", "not read  {serial}: {reason}"),
+    "in.received": (
+        "钥匙 {serial} 已接收，请在 {due} 前通知企业。可拔出后插入下一把。",
+        "Key {serial} received; notify the enterprise by {due}. Take it out and insert the "
+        "next.",
+    ),
+    "in.set_aside": (
+        "钥匙 {serial} 未接收，请单独存放。",
+        "Key {serial} was not received: put it aside.",
+    ),
+    "in.read_failed": (
+        "钥匙 {serial} 未能读取，请拔出后重新插入。",
+        "Key {serial} could not be read: take it out and insert it again.",
+    ),
+    "in.nothing_to_print": (
+        "本次还没有接收任何钥匙，没有可打印的清单。",
+        "No key has been received this session: there is no list to print.",
+    ),
+    "keybar.intake_print": ("打印接收清单", "print intake list"),
+    "keybar.record_notice": ("登记通知", "record notice"),
+    "nt.title": ("待通知企业领取的钥匙", "Keys awaiting notice"),
+    "nt.empty": ("没有待通知的钥匙。", "No key is awaiting notice."),
+    "nt.overdue": ("逾期 {days} 个工作日", "overdue by {days} working day(s)"),
+    "nt.left": ("还剩 {days} 个工作日", "{days} working day(s) left"),
+    "nt.row": (
+        "{name}  {uscc}  钥匙 {serial}  截止 {due}  联系人 {contact} {phone}",
+        "{name}  {uscc}  key {serial}  due {due}  contact {contact} {phone}",
+    ),
+    "nt.channel_prompt": ("通知方式", "Told by"),
+    "nt.delivery_prompt": ("领取方式", "Delivery"),
+    "nt.channel_phone": ("电话", "phone"),
+    "nt.channel_sms": ("短信", "SMS"),
+    "nt.channel_email": ("电子邮件", "e-mail"),
+    "nt.delivery_collect": ("到窗口自取", "collects at the counter"),
+    "nt.delivery_mail": ("邮寄", "mail it"),
+    "nt.step_pick": (
+        "选择一把钥匙，选定通知方式和领取方式，按回车或 F5 登记。",
+        "Pick a key, choose how the enterprise was told and how it gets the key, then press "
+        "Enter or F5.",
+    ),
+    "nt.pick_row": ("请先选择要登记的钥匙。", "Pick the key first."),
+    "nt.pick_channel": ("请选择通知方式（电话、短信或电子邮件）。", "Choose phone, SMS or e-mail."),
+    "nt.pick_delivery": ("请选择自取或邮寄。", "Choose collect or mail."),
+    "nt.chosen": (
+        "已选择：{name}，钥匙 {serial}。请选定通知方式和领取方式后按 F5。",
+        "Chosen: {name}, key {serial}. Choose how it was told and the delivery, then press F5.",
+    ),
+    "nt.recorded": (
+        "已登记：{name} 已通过{channel}通知，{delivery}。",
+        "Recorded: {name} was told by {channel}; {delivery}.",
+    ),
+    # --- walk-in cancellation and shipment screens (issue 5) ---
+    "cx.step_find": ("第一步：查找要注销的钥匙。", "Step 1: find the key to cancel."),
+    "cx.reason_title": ("注销原因", "Reason for cancellation"),
+    "cx.documents_title": ("收取材料（请逐项核对后勾选）", "Documents received (tick each)"),
+    "cx.step_details": (
+        "经办人 {masked} 核验通过。第三步：选择注销原因并勾选材料；交回钥匙的请插入钥匙"
+        " {serial}。然后按 F5 受理。",
+        "Agent {masked} checked. Step 3: choose the reason and tick the documents; if the key"
+        " is handed in, insert key {serial}. Then press F5.",
+    ),
+    "cx.reading": ("正在读取插入的钥匙……", "Reading the inserted key…"),
+    "cx.key_read": (
+        "已读取钥匙 {serial}，与记录一致。按 F5 受理。",
+        "Key {serial} read: it matches the record. Press F5.",
+    ),
+    "cx.key_pulled": (
+        "钥匙 {serial} 已被拔出，请重新插入后再受理。",
+        "Key {serial} was pulled out: insert it again before taking the cancellation.",
+    ),
+    "cx.key_not_in": (
+        "钥匙 {serial} 未插入或已被拔出，请插入后再受理。",
+        "Key {serial} is not inserted (or was pulled out): insert it first.",
+    ),
+    "cx.record": ("受理注销（F5）", "Take the cancellation (F5)"),
+    "cx.done": (
+        "注销已受理，业务单号 {code}。须于 {due} 前寄送服务商（还剩 {days} 个工作日）。"
+        "请打印回执，并由另一位主管确认。",
+        "Cancellation taken, case {code}. Ship to the provider by {due} ({days} working days"
+        " left). Print the receipt; another supervisor must confirm it.",
+    ),
+    "cx.confirm_title": ("待主管确认的注销", "Cancellations awaiting a supervisor"),
+    "cx.confirm_none": ("没有待确认的注销。", "No cancellation awaits confirmation."),
+    "cx.confirm_row": (
+        "{code}  {name}  钥匙 {serial}  {reason}  受理人 {operator}",
+        "{code}  {name}  key {serial}  {reason}  taken by {operator}",
+    ),
+    "cx.confirm_go": ("主管确认（F6）", "Supervisor confirms (F6)"),
+    "cx.confirm_pick": (
+        "请先在待确认列表中选择一项注销。",
+        "First pick a cancellation in the list awaiting confirmation.",
+    ),
+    "cx.confirmed": (
+        "注销 {code} 已由 {supervisor} 确认，可以寄送服务商。",
+        "Cancellation {code} confirmed by {supervisor}: it can be shipped to the provider.",
+    ),
+    "keybar.record_cancellation": ("受理注销", "take cancellation"),
+    "keybar.confirm_cancellation": ("主管确认", "supervisor confirms"),
+    "receipt.cancel_next": (
+        "窗口核对材料后寄送服务商注销；服务商注销后该钥匙即作废，不能再使用。",
+        "The office checks the documents and ships them to the provider; once the provider"
+        " cancels it the key is void.",
+    ),
+    "workflow.shipment": ("寄送服务商注销", "Ship cancellations to the provider"),
+    "sh.awaiting_title": (
+        "待寄送的注销（空格键选择，期限早的在前）",
+        "Cancellations to ship (Space selects; earliest due first)",
+    ),
+    "sh.row": (
+        "{mark}{code}  {name}  钥匙 {serial}  {reason}  寄送期限 {due}",
+        "{mark}{code}  {name}  key {serial}  {reason}  ship by {due}",
+    ),
+    "sh.overdue_mark": ("【已逾期】", "[OVERDUE] "),
+    "sh.none": ("没有待寄送的注销。", "No cancellation waits to be shipped."),
+    "sh.courier": ("快递公司", "Courier"),
+    "sh.waybill": ("运单号", "Waybill number"),
+    "sh.step": (
+        "选择要寄送的注销，填写快递公司和运单号后按 F5 寄送并打印清单。",
+        "Select the cancellations, enter courier and waybill, then press F5 to ship and print"
+        " the manifest.",
+    ),
+    "sh.shipped": (
+        "已寄送 {count} 件，清单号 {code}，运单号 {waybill}。请打印清单随件寄出。",
+        "{count} shipped, manifest {code}, waybill {waybill}. Print the manifest and put it"
+        " in the parcel.",
+    ),
+    "sh.verdict_title": (
+        "已寄出、等待服务商结果",
+        "Shipped, awaiting the provider's verdict",
+    ),
+    "sh.verdict_row": (
+        "{code}  {name}  钥匙 {serial}  {courier} {waybill}",
+        "{code}  {name}  key {serial}  {courier} {waybill}",
+    ),
+    "sh.verdict_none": ("没有等待服务商结果的注销。", "No shipped cancellation awaits a verdict."),
+    "sh.remark": ("服务商备注（退回时必填）", "Provider's remark (required for a refusal)"),
+    "sh.verdict_pick": (
+        "请先在等待结果列表中选择一项。",
+        "First pick a case in the list awaiting the verdict.",
+    ),
+    "sh.recorded_cancelled": (
+        "业务 {code}：服务商已注销，钥匙作废，业务办结。",
+        "Case {code}: cancelled by the provider; the key is void and the case closed.",
+    ),
+    "sh.recorded_refused": (
+        "业务 {code}：服务商退回（{remark}），钥匙回到待寄送列表。",
+        "Case {code}: refused by the provider ({remark}); the key is back in the list to ship.",
+    ),
+    "keybar.ship": ("寄送并打印清单", "ship and print"),
+    "keybar.verdict_cancelled": ("服务商已注销", "provider cancelled"),
+    "keybar.verdict_refused": ("服务商退回", "provider refused"),
+    # --- case list, daily report, service rating (issue 5: cases and deadlines) ---
+    "keybar.search": ("搜索", "search"),
+    "keybar.open_case": ("打开业务", "open case"),
+    "keybar.rate": ("服务评价", "rate service"),
+    "cases.title": ("业务查询", "Cases"),
+    "cases.search_placeholder": (
+        "业务单号、统一社会信用代码、企业名称（部分）或钥匙序列号，按回车查询",
+        "Tracking code, USCC, company name (part) or key serial; press Enter",
+    ),
+    "cases.scope_today": ("今日受理", "opened today"),
+    "cases.scope_open": ("办理中", "open"),
+    "cases.scope_overdue": ("已逾期", "overdue"),
+    "cases.scope_all": ("全部", "all"),
+    "cases.kind_all": ("全部类型", "all kinds"),
+    "cases.col_code": ("业务单号", "Tracking code"),
+    "cases.col_kind": ("业务类型", "Kind"),
+    "cases.col_enterprise": ("企业", "Enterprise"),
+    "cases.col_opened": ("受理时间", "Opened"),
+    "cases.col_due": ("办理期限", "Due"),
+    "cases.col_state": ("状态", "State"),
+    "cases.due_left": ("{due}（还剩 {days} 个工作日）", "{due} ({days} working days left)"),
+    "cases.due_today": ("{due}（今日到期）", "{due} (due today)"),
+    "cases.due_overdue": ("{due}（已逾期 {days} 个工作日）", "{due} (overdue by {days} working days)"),
+    "cases.none": ("没有符合条件的业务。", "No case matches."),
+    "cases.count": ("共 {count} 条业务，按回车打开所选业务。", "{count} cases; Enter opens the selected one."),
+    "cases.more": (
+        "仅显示最新的 {limit} 条，请输入更多查询条件。",
+        "Only the newest {limit} are shown; narrow the search.",
+    ),
+    "case.rating_prompt": (
+        "服务评价（请办事人选择）：{grades}",
+        "Service rating (the agent chooses): {grades}",
+    ),
+    "case.rating": ("服务评价：{rating}", "Service rating: {rating}"),
+    "case.rating_flagged": (
+        "差评已标记，待主管跟进处理。",
+        "Dissatisfied: flagged for the supervisor.",
+    ),
+    "case.rated": ("已记录服务评价，谢谢。", "Rating recorded, thank you."),
+    "cli.report_bad_date": (
+        "日期“{value}”无效，请按 YYYY-MM-DD 输入，例如 2026-11-25。",
+        "The date “{value}” is not valid; use YYYY-MM-DD, e.g. 2026-11-25.",
+    ),
+    "report.title": ("{office} 业务日报　{day}", "{office} daily report, {day}"),
+    "report.opened": ("当日受理业务：{count} 件", "Cases opened: {count}"),
+    "report.opened_line": ("  {kind}　{outcome}：{count} 件", "  {kind}, {outcome}: {count}"),
+    "report.outcome_open": ("办理中", "open"),
+    "report.outcome_handed_over": ("已领取", "handed over"),
+    "report.outcome_mailed": ("已邮寄", "mailed"),
+    "report.outcome_cancelled": ("已注销", "cancelled"),
+    "report.outcome_notified": ("已通知", "notified"),
+    "report.outcome_set_aside": ("已搁置", "set aside"),
+    "report.outcome_closed": ("已办结", "closed"),
+    "report.outcome_done": ("已完成", "done"),
+    "report.closed": (
+        "当日办结：{count} 件，按期 {met} 件，逾期 {missed} 件",
+        "Closed: {count}; deadline met {met}, missed {missed}",
+    ),
+    "report.missed_line": (
+        "  逾期：{code}（期限 {due}，晚 {days} 个工作日）",
+        "  missed: {code} (due {due}, {days} working days late)",
+    ),
+    "report.open_overdue": ("当日结束时仍逾期未办结：{count} 件", "Open and overdue at day end: {count}"),
+    "report.rating_line": ("  服务评价　{rating}：{count} 件", "  rating {rating}: {count}"),
+    "report.flagged": ("差评待主管跟进：{codes}", "Flagged for the supervisor: {codes}"),
+    "report.printed": (
+        "已发送业务日报到 {spec}（{bytes} 字节）。",
+        "Daily summary sent to {spec} ({bytes} bytes).",
+    ),
 }

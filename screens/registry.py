@@ -11,6 +11,7 @@ def screen_for(workflow: Workflow) -> Screen[None]:
     """A new screen for ``workflow``."""
     from screens.cert_check import CertCheckScreen
     from screens.handover import HandoverScreen
+    from screens.mail_out import MailOutScreen
     from screens.operators import OperatorsScreen
     from screens.pending import PendingWorkflowScreen
     from screens.unlock_help import UnlockHelpScreen
@@ -20,6 +21,7 @@ def screen_for(workflow: Workflow) -> Screen[None]:
         "cert_check": CertCheckScreen,
         "unlock_help": UnlockHelpScreen,
         "handover": HandoverScreen,
+        "mail_out": MailOutScreen,
     }
     screen = built.get(workflow.name)
     return screen() if screen is not None else PendingWorkflowScreen(workflow)

@@ -26,7 +26,7 @@ class Workflow:
 
 WORKFLOWS: tuple[Workflow, ...] = (
     Workflow("handover", "1", issue=None),
-    Workflow("mail_out", "2", issue=5),
+    Workflow("mail_out", "2", issue=None),
     Workflow("cancellation", "3", issue=5),
     Workflow("unlock_help", "4", issue=None),
     Workflow("cert_check", "5", issue=None),

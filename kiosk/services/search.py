@@ -45,7 +45,7 @@ def find_keys(store: Store, text: str) -> list[KeyMatch]:
         r[0]
         for r in store.query(
             "SELECT id FROM keys WHERE enterprise_uscc = ? OR upper(token_serial) = ? ORDER BY id",
-            (normal, normal),
+            (normal, query.upper()),
         )
     ]
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
