@@ -46,6 +46,8 @@ class DemoKey:
     state: KeyState = KeyState.HANDED_OVER
     memory_flags: int | None = None
     garbage_object: bool = False
+    serial: str | None = None
+    """A fixed serial (in-memory keys only): a key our seed already expects or received."""
 
 
 DEMO_KEYS = (
@@ -96,6 +98,24 @@ DEMO_KEYS = (
         100,
         memory_flags=BASE_FLAGS | CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW,
     ),
+    DemoKey(
+        "华贸-新到",
+        "服务商刚寄到，待接收登记 / just arrived: key intake",
+        None,
+        "uscc:0",
+        365,
+        memory_flags=BASE_FLAGS,
+        serial="DEMO-0001",
+    ),
+    DemoKey(
+        "远洋-待领取",
+        "已接收，待交付 / received: hand it over",
+        None,
+        "uscc:1",
+        365,
+        memory_flags=BASE_FLAGS,
+        serial="DEMO-0002",
+    ),
 )
 
 
@@ -140,7 +160,7 @@ def build_demo_keys(folder: Path, codes: list[str], now: datetime) -> dict[str, 
     for number, key in enumerate(DEMO_KEYS, 1):
         der = _certificate(key, codes)
         if key.memory_flags is not None or lab is None:
-            serial = f"MEM{number:013d}"
+            serial = key.serial or f"MEM{number:013d}"
             objects = [CertificateObject("sign", "01", der)]
             flags = key.memory_flags if key.memory_flags is not None else BASE_FLAGS
             memory.append(
