@@ -165,6 +165,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "workflow.cert_check": ("证书检查", "Certificate check"),
     "workflow.intake": ("钥匙接收登记", "Key intake"),
     "workflow.cases": ("业务查询", "Cases"),
+    "workflow.notice": ("到件通知", "Notify enterprises"),
     "workflow.operators": ("操作员管理", "Operator accounts"),
     "pending.not_yet": (
         "此功能尚未开放（将随第 {issue} 号需求提供）。按 Esc 返回。",

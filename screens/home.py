@@ -28,7 +28,7 @@ class HomeScreen(KioskScreen):
         Binding("f10", "log_out", show=False),
     ]
     KEYS: ClassVar[list[tuple[str, str, str]]] = [
-        ("1-8", "", "keybar.open"),
+        ("0-9", "", "keybar.open"),
         ("F2", "app.toggle_language", "keybar.language"),
         ("Ctrl+L", "app.lock", "keybar.lock"),
         ("F10", "screen.log_out", "keybar.log_out"),

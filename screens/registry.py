@@ -11,7 +11,9 @@ def screen_for(workflow: Workflow) -> Screen[None]:
     """A new screen for ``workflow``."""
     from screens.cert_check import CertCheckScreen
     from screens.handover import HandoverScreen
+    from screens.intake import IntakeScreen
     from screens.mail_out import MailOutScreen
+    from screens.notice import NoticeScreen
     from screens.operators import OperatorsScreen
     from screens.pending import PendingWorkflowScreen
     from screens.unlock_help import UnlockHelpScreen
@@ -22,6 +24,8 @@ def screen_for(workflow: Workflow) -> Screen[None]:
         "unlock_help": UnlockHelpScreen,
         "handover": HandoverScreen,
         "mail_out": MailOutScreen,
+        "intake": IntakeScreen,
+        "notice": NoticeScreen,
     }
     screen = built.get(workflow.name)
     return screen() if screen is not None else PendingWorkflowScreen(workflow)

@@ -30,7 +30,9 @@ WORKFLOWS: tuple[Workflow, ...] = (
     Workflow("cancellation", "3", issue=5),
     Workflow("unlock_help", "4", issue=None),
     Workflow("cert_check", "5", issue=None),
-    Workflow("intake", "6", issue=5),
-    Workflow("cases", "7", issue=5),
-    Workflow("operators", "8", issue=None, role=Role.ADMIN),
+    Workflow("intake", "6", issue=None),
+    Workflow("notice", "7", issue=None),
+    Workflow("shipment", "8", issue=5),
+    Workflow("cases", "9", issue=5),
+    Workflow("operators", "0", issue=None, role=Role.ADMIN),
 )

@@ -155,3 +155,110 @@ def mail_out_paper(settings: Settings, operator: Operator, case: Case, *, enterp
                    key_serial=key_serial, recipient=recipient, address=address,
                    courier=courier, waybill=waybill)
     return mail_out_receipt(facts, settings.printer.paper_width_mm, settings.printer.native_qr)
+
+
+def intake_list_paper(
+    settings: Settings, store: Store, operator: Operator, cases: list[Case], now: datetime
+) -> BuiltReceipt:
+    """The intake list of a session's received keys (their open intake ``cases``), each with
+    the working day by which its enterprise must be notified. The batch's code is that of the
+    first case, with which the list is stored."""
+    from kiosk.receipts import IntakeRow, intake_list
+    from kiosk.services.enterprises import get_enterprise
+    from kiosk.services.keys import get_key
+
+    rows = []
+    for case in cases:
+        key = get_key(store, case.key_id) if case.key_id is not None else None
+        uscc = case.enterprise_uscc or (key.enterprise_uscc if key else "")
+        enterprise = get_enterprise(store, uscc) if uscc else None
+        rows.append(
+            IntakeRow(
+                enterprise_name=enterprise.name if enterprise else "",
+                uscc=uscc,
+                key_serial=(key.token_serial or "") if key else "",
+                notice_due=case.due_on or now.date(),
+            )
+        )
+    header = _facts(settings, operator, cases[0], now)
+    return intake_list(header, rows, settings.printer.paper_width_mm, settings.printer.native_qr)
+
+
+def cancellation_paper(
+    settings: Settings,
+    operator: Operator,
+    case: Case,
+    *,
+    enterprise_name: str,
+    uscc: str,
+    key_serial: str,
+    agent_id_masked: str,
+    reason: str,
+    documents: tuple[str, ...],
+    now: datetime,
+) -> BuiltReceipt:
+    """The two-copy cancellation receipt: the reason (a ``cancel_reason.*`` code), the
+    documents checked off (the service's names, see ``RECEIPT_DOCUMENTS``) and the ship-by
+    working day (the case's due date)."""
+    from kiosk.receipts import cancellation_receipt
+    from kiosk.services.cancellation import RECEIPT_DOCUMENTS
+
+    facts = _facts(
+        settings,
+        operator,
+        case,
+        now,
+        enterprise_name=enterprise_name,
+        uscc=uscc,
+        key_serial=key_serial,
+        agent_id_masked=agent_id_masked,
+        reason=translate(f"cancel_reason.{reason}", PAPER),
+        documents=tuple(RECEIPT_DOCUMENTS.get(doc, doc) for doc in documents),
+        next_steps=(translate("receipt.cancel_next", PAPER),),
+    )
+    return cancellation_receipt(facts, settings.printer.paper_width_mm, settings.printer.native_qr)
+
+
+def manifest_paper(
+    settings: Settings,
+    operator: Operator,
+    *,
+    tracking_code: str,
+    courier: str,
+    waybill: str,
+    items: list[tuple[Case, str, str, str]],
+    now: datetime,
+) -> BuiltReceipt:
+    """The shipment manifest: courier, waybill and, for each ``(case, enterprise name, key
+    serial, reason code)`` in the parcel, a row; ``tracking_code`` is the shipment's own
+    code, and the earliest ship-by day of the cases is printed as its due day."""
+    from kiosk.receipts import ShipmentRow, shipment_manifest
+
+    due = [case.due_on for case, _, _, _ in items if case.due_on is not None]
+    header = ReceiptFacts(
+        office_name=settings.office.name_zh,
+        counter_id=settings.counter.counter_id,
+        operator_name=operator.display_name,
+        printed_at=now,
+        tracking_code=tracking_code,
+        tracking_url=tracking_url(settings, tracking_code),
+        due_on=min(due) if due else None,
+    )
+    rows = [
+        ShipmentRow(
+            tracking_code=case.tracking_code,
+            enterprise_name=name,
+            uscc=case.enterprise_uscc or "",
+            key_serial=serial,
+            reason=translate(f"cancel_reason.{reason}", PAPER) if reason else "",
+        )
+        for case, name, serial, reason in items
+    ]
+    return shipment_manifest(
+        header,
+        rows,
+        courier,
+        waybill,
+        settings.printer.paper_width_mm,
+        settings.printer.native_qr,
+    )

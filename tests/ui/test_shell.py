@@ -17,7 +17,9 @@ from screens.handover import HandoverScreen
 from screens.home import HomeScreen
 from screens.lock import LockScreen
 from screens.login import LoginScreen
+from screens.intake import IntakeScreen
 from screens.mail_out import MailOutScreen
+from screens.notice import NoticeScreen
 from screens.operators import OperatorsScreen
 from screens.pending import PendingWorkflowScreen
 from screens.unlock_help import UnlockHelpScreen
@@ -100,6 +102,8 @@ async def test_every_home_entry_opens_its_screen(context, operators) -> None:
                     "unlock_help": UnlockHelpScreen,
                     "handover": HandoverScreen,
                     "mail_out": MailOutScreen,
+                    "intake": IntakeScreen,
+                    "notice": NoticeScreen,
                 }[workflow.name]
                 assert isinstance(app.screen, expected)
             else:
@@ -201,7 +205,7 @@ async def test_admin_adds_an_operator_on_screen(context, operators) -> None:
     app = KioskApp(context)
     async with app.run_test(size=(120, 45)) as pilot:
         await log_in(pilot, "admin", PASSWORDS["admin"])
-        await pilot.press("8")
+        await pilot.press("0")
         await pilot.pause()
         screen = app.screen
         screen.query_one("#new-username").value = "liwei"

@@ -60,3 +60,16 @@ def test_rules_key_renders_with_its_params(key: str, language: str) -> None:
     assert "{" not in text and "}" not in text
     for value in params.values():
         assert str(value) in text
+
+
+def test_no_key_is_defined_twice_in_the_catalog_source() -> None:
+    """A dict literal keeps the last of two equal keys silently; the source must not have any."""
+    import ast
+    import collections
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[2] / "data" / "catalog.py"
+    tree = ast.parse(source.read_text("utf-8"))
+    (catalog,) = [node for node in ast.walk(tree) if isinstance(node, ast.Dict)]
+    counts = collections.Counter(key.value for key in catalog.keys if isinstance(key, ast.Constant))
+    assert [key for key, count in counts.items() if count > 1] == []
