@@ -1121,8 +1121,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "in.row_failed": ("读取失败  {serial}：{reason}", "not read  {serial}: {reason}"),
     "in.received": (
         "钥匙 {serial} 已接收，请在 {due} 前通知企业。可拔出后插入下一把。",
-        "Key {serial} received; notify the enterprise by {due}. Take it out and insert the "
-        "next.",
+        "Key {serial} received; notify the enterprise by {due}. Take it out and insert the next.",
     ),
     "in.set_aside": (
         "钥匙 {serial} 未接收，请单独存放。",
@@ -1291,9 +1290,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cases.col_state": ("状态", "State"),
     "cases.due_left": ("{due}（还剩 {days} 个工作日）", "{due} ({days} working days left)"),
     "cases.due_today": ("{due}（今日到期）", "{due} (due today)"),
-    "cases.due_overdue": ("{due}（已逾期 {days} 个工作日）", "{due} (overdue by {days} working days)"),
+    "cases.due_overdue": (
+        "{due}（已逾期 {days} 个工作日）",
+        "{due} (overdue by {days} working days)",
+    ),
     "cases.none": ("没有符合条件的业务。", "No case matches."),
-    "cases.count": ("共 {count} 条业务，按回车打开所选业务。", "{count} cases; Enter opens the selected one."),
+    "cases.count": (
+        "共 {count} 条业务，按回车打开所选业务。",
+        "{count} cases; Enter opens the selected one.",
+    ),
     "cases.more": (
         "仅显示最新的 {limit} 条，请输入更多查询条件。",
         "Only the newest {limit} are shown; narrow the search.",
@@ -1331,7 +1336,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  逾期：{code}（期限 {due}，晚 {days} 个工作日）",
         "  missed: {code} (due {due}, {days} working days late)",
     ),
-    "report.open_overdue": ("当日结束时仍逾期未办结：{count} 件", "Open and overdue at day end: {count}"),
+    "report.open_overdue": (
+        "当日结束时仍逾期未办结：{count} 件",
+        "Open and overdue at day end: {count}",
+    ),
     "report.rating_line": ("  服务评价　{rating}：{count} 件", "  rating {rating}: {count}"),
     "report.flagged": ("差评待主管跟进：{codes}", "Flagged for the supervisor: {codes}"),
     "report.printed": (

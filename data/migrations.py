@@ -203,5 +203,24 @@ def _v3_reship(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_workflows, _v3_reship]
+_V4 = """
+-- The case list and the daily report (issue 5) stay fast on a large store: newest first
+-- within a state, a kind, an enterprise or a key; cases opened or closed on a day.
+CREATE INDEX cases_opened ON cases(opened_at);
+CREATE INDEX cases_closed ON cases(closed_at);
+CREATE INDEX cases_state_opened ON cases(state, opened_at);
+CREATE INDEX cases_kind_opened ON cases(kind, opened_at);
+CREATE INDEX cases_enterprise_opened ON cases(enterprise_uscc, opened_at);
+CREATE INDEX cases_key_opened ON cases(key_id, opened_at);
+-- cases_enterprise_opened starts with enterprise_uscc: the older index is redundant.
+DROP INDEX cases_enterprise;
+"""
+
+
+def _v4_case_search(conn: sqlite3.Connection) -> None:
+    for statement in _split_statements(_V4):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_workflows, _v3_reship, _v4_case_search]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from data.audit import verify_chain
 from data.i18n import translate
@@ -17,6 +18,9 @@ from kiosk.clock import china_now
 from kiosk.config import EXAMPLE_CONFIG, Settings, load_settings
 from kiosk.errors import KioskError
 from kiosk.hash_key import create_hash_key
+
+if TYPE_CHECKING:
+    from kiosk.services.report import DailyReport
 
 INIT_PASSWORD_ENV = "KIOSK_INIT_PASSWORD"
 OPERATOR_PASSWORD_ENV = "KIOSK_OPERATOR_PASSWORD"
@@ -112,6 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--png", type=Path, required=True, help="the image file to write")
     render.add_argument("--receipt", type=int, help="which receipt of the case (default: last)")
     render.set_defaults(handler=command_receipt_render)
+
+    report = commands.add_parser("report", help="office reports")
+    report_commands = report.add_subparsers(dest="report_command", metavar="ACTION", required=True)
+    daily = report_commands.add_parser(
+        "daily", help="a day's cases by kind and outcome, deadlines met and missed, ratings"
+    )
+    _config_argument(daily)
+    daily.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day")
+    daily.add_argument("--csv", action="store_true", help="print CSV to stdout")
+    daily.add_argument("--print", action="store_true", help="also print the daily summary receipt")
+    daily.set_defaults(handler=command_report_daily)
 
     demo = commands.add_parser("demo", help="seed a demo counter and start it")
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="demo folder")
@@ -381,6 +396,95 @@ def command_receipt_render(args: argparse.Namespace) -> int:
         chosen[-1].escpos, args.png, columns=COLUMNS[settings.printer.paper_width_mm]
     )
     say("cli.receipt_rendered", path=str(args.png), code=case.tracking_code)
+    return 0
+
+
+def command_report_daily(args: argparse.Namespace) -> int:
+    """Print the day's report (or its CSV); with --print, also the summary receipt."""
+    from datetime import date
+
+    from kiosk.rules.workdays import WorkCalendar, load_local_calendar
+    from kiosk.services.report import daily_report, report_csv
+
+    try:
+        day = date.fromisoformat(args.date.strip())
+    except ValueError:
+        raise KioskError("cli.report_bad_date", value=args.date) from None
+    settings = load_settings(args.config)
+    calendar = WorkCalendar(load_local_calendar(settings.rules.holidays_file))
+    store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    try:
+        report = daily_report(store, day, calendar)
+    finally:
+        store.close()
+    language = cli_language()
+    if args.csv:
+        sys.stdout.write(report_csv(report))
+    else:
+        say("report.title", day=day.isoformat(), office=settings.office.name_zh)
+        say("report.opened", count=report.total_opened)
+        for line in report.opened:
+            outcome = translate(f"report.outcome_{line.outcome}", language)
+            if outcome.startswith("report.outcome_"):
+                outcome = line.outcome
+            kind = translate(f"casekind.{line.kind}", language)
+            say("report.opened_line", kind=kind, outcome=outcome, count=line.count)
+        say("report.closed", count=report.closed, met=report.met, missed=report.missed)
+        for missed in report.missed_cases:
+            say(
+                "report.missed_line",
+                code=missed.tracking_code,
+                due=missed.due_on.isoformat(),
+                days=missed.workdays_late,
+            )
+        say("report.open_overdue", count=report.open_overdue)
+        for rating, count in report.ratings.items():
+            say("report.rating_line", rating=translate(f"rating.{rating}", language), count=count)
+        if report.flagged:
+            say("report.flagged", codes=", ".join(report.flagged))
+    if args.print:
+        return _print_daily_summary(settings, report)
+    return 0
+
+
+def _print_daily_summary(settings: Settings, report: DailyReport) -> int:
+    """Send the daily summary receipt straight to the printer (it belongs to no case, so it
+    is not stored for a reprint: run the command again)."""
+    from devices.printer import PrinterError, printer_for
+    from kiosk.receipts import ReceiptFacts, daily_summary
+
+    now = china_now()
+    header = ReceiptFacts(
+        office_name=settings.office.name_zh,
+        counter_id=settings.counter.counter_id,
+        operator_name="",
+        printed_at=now,
+        tracking_code=report.day.isoformat(),
+        tracking_url=settings.central.tracking_url,
+    )
+    built = daily_summary(
+        header,
+        report.day,
+        report.opened_by_kind(),
+        report.met,
+        report.missed,
+        report.open_overdue,
+        settings.printer.paper_width_mm,
+        settings.printer.native_qr,
+    )
+    spec = settings.printer.connection
+    try:
+        printer_for(spec, settings.printer.timeout_s, settings.printer.query_status).send(
+            built.data
+        )
+    except PrinterError as error:
+        print(
+            translate(f"print.failed_{error.reason}", cli_language(), spec=str(spec))
+            + (f" ({' '.join(error.detail.split())})" if error.detail else ""),
+            file=sys.stderr,
+        )
+        return 1
+    say("report.printed", spec=str(spec), bytes=len(built.data))
     return 0
 
 

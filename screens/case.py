@@ -16,7 +16,9 @@ from textual.widgets import DataTable, Static
 from data.audit import events_of_case
 from data.models import Case
 from devices.qr import qr_text
+from kiosk.errors import KioskError
 from kiosk.services.printing import tracking_url
+from kiosk.services.rating import RATINGS, rate_service
 from kiosk.services.receipts import PrintOutcome, receipts_of_case, send_receipt
 from screens.base import KioskScreen
 from screens.widgets.status_bar import StatusBar
@@ -29,9 +31,11 @@ class CaseScreen(KioskScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", show=False),
         Binding("r", "reprint", show=False),
+        *(Binding(str(n), f"rate({n})", show=False) for n in range(1, len(RATINGS) + 1)),
     ]
     KEYS: ClassVar[list[tuple[str, str, str]]] = [
         ("R", "screen.reprint", "keybar.reprint"),
+        ("1-5", "", "keybar.rate"),
         ("Esc", "app.pop_screen", "keybar.back"),
         ("F2", "app.toggle_language", "keybar.language"),
     ]
@@ -51,6 +55,7 @@ class CaseScreen(KioskScreen):
         yield StatusBar()
         with VerticalScroll(id="case-body"):
             yield Static(Text(self._summary()), id="case-summary")
+            yield Static(Text(self._rating_text()), id="case-rating")
             yield Static(
                 qr_text(tracking_url(self.context.settings, self.case.tracking_code)), id="case-qr"
             )
@@ -96,6 +101,39 @@ class CaseScreen(KioskScreen):
             if case.due_estimated:
                 lines.append(self.t("due.estimated"))
         return "\n".join(lines)
+
+    def _rating_text(self) -> str:
+        """The agent's rating (好差评), flagged when dissatisfied, or how to give it."""
+        case = self.case
+        if case.rating is None:
+            grades = "  ".join(
+                f"{number} {self.t(f'rating.{rating}')}"
+                for number, rating in enumerate(RATINGS, start=1)
+            )
+            return self.t("case.rating_prompt", grades=grades)
+        text = self.t("case.rating", rating=self.t(f"rating.{case.rating}"))
+        if case.flagged:
+            text += "\n" + self.t("case.rating_flagged")
+        return text
+
+    def action_rate(self, number: int) -> None:
+        """Record the agent's rating of the service (keys 1-5, very satisfied first)."""
+        if not 1 <= number <= len(RATINGS):
+            return
+        message = self.query_one("#case-message", Static)
+        try:
+            self.case = rate_service(
+                self.context.store,
+                case_id=self.case.id,
+                rating=RATINGS[number - 1],
+                now=self.context.clock(),
+            )
+        except KioskError as error:
+            message.update(Text(error.message(self.context.translator.language)))
+            return
+        self.query_one("#case-rating", Static).update(Text(self._rating_text()))
+        message.update(self.t("case.rated"))
+        self._fill()
 
     def _fill(self) -> None:
         history = self.query_one("#case-history", DataTable)

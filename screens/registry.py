@@ -9,6 +9,8 @@ from screens.workflows import Workflow
 
 def screen_for(workflow: Workflow) -> Screen[None]:
     """A new screen for ``workflow``."""
+    from screens.cancellation import CancellationScreen
+    from screens.cases import CasesScreen
     from screens.cert_check import CertCheckScreen
     from screens.handover import HandoverScreen
     from screens.intake import IntakeScreen
@@ -16,6 +18,7 @@ def screen_for(workflow: Workflow) -> Screen[None]:
     from screens.notice import NoticeScreen
     from screens.operators import OperatorsScreen
     from screens.pending import PendingWorkflowScreen
+    from screens.shipment import ShipmentScreen
     from screens.unlock_help import UnlockHelpScreen
 
     built: dict[str, type[Screen[None]]] = {
@@ -26,6 +29,9 @@ def screen_for(workflow: Workflow) -> Screen[None]:
         "mail_out": MailOutScreen,
         "intake": IntakeScreen,
         "notice": NoticeScreen,
+        "cancellation": CancellationScreen,
+        "shipment": ShipmentScreen,
+        "cases": CasesScreen,
     }
     screen = built.get(workflow.name)
     return screen() if screen is not None else PendingWorkflowScreen(workflow)

@@ -27,12 +27,12 @@ class Workflow:
 WORKFLOWS: tuple[Workflow, ...] = (
     Workflow("handover", "1", issue=None),
     Workflow("mail_out", "2", issue=None),
-    Workflow("cancellation", "3", issue=5),
+    Workflow("cancellation", "3", issue=None),
     Workflow("unlock_help", "4", issue=None),
     Workflow("cert_check", "5", issue=None),
     Workflow("intake", "6", issue=None),
     Workflow("notice", "7", issue=None),
-    Workflow("shipment", "8", issue=5),
-    Workflow("cases", "9", issue=5),
+    Workflow("shipment", "8", issue=None),
+    Workflow("cases", "9", issue=None),
     Workflow("operators", "0", issue=None, role=Role.ADMIN),
 )

@@ -147,13 +147,34 @@ def handover_paper(
     return handover_receipt(facts, settings.printer.paper_width_mm, settings.printer.native_qr)
 
 
-def mail_out_paper(settings: Settings, operator: Operator, case: Case, *, enterprise_name: str,
-                   uscc: str, key_serial: str, recipient: str, address: str, courier: str,
-                   waybill: str, now: datetime) -> BuiltReceipt:
+def mail_out_paper(
+    settings: Settings,
+    operator: Operator,
+    case: Case,
+    *,
+    enterprise_name: str,
+    uscc: str,
+    key_serial: str,
+    recipient: str,
+    address: str,
+    courier: str,
+    waybill: str,
+    now: datetime,
+) -> BuiltReceipt:
     """The mail-out receipt: where the key went and how to follow the parcel."""
-    facts = _facts(settings, operator, case, now, enterprise_name=enterprise_name, uscc=uscc,
-                   key_serial=key_serial, recipient=recipient, address=address,
-                   courier=courier, waybill=waybill)
+    facts = _facts(
+        settings,
+        operator,
+        case,
+        now,
+        enterprise_name=enterprise_name,
+        uscc=uscc,
+        key_serial=key_serial,
+        recipient=recipient,
+        address=address,
+        courier=courier,
+        waybill=waybill,
+    )
     return mail_out_receipt(facts, settings.printer.paper_width_mm, settings.printer.native_qr)
 
 

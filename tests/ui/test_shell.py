@@ -12,16 +12,19 @@ from kiosk.clock import fixed_clock
 from kiosk.config import load_settings
 from kiosk.context import build_context
 from kiosk.hash_key import create_hash_key
+from screens.cancellation import CancellationScreen
+from screens.cases import CasesScreen
 from screens.cert_check import CertCheckScreen
 from screens.handover import HandoverScreen
 from screens.home import HomeScreen
+from screens.intake import IntakeScreen
 from screens.lock import LockScreen
 from screens.login import LoginScreen
-from screens.intake import IntakeScreen
 from screens.mail_out import MailOutScreen
 from screens.notice import NoticeScreen
 from screens.operators import OperatorsScreen
 from screens.pending import PendingWorkflowScreen
+from screens.shipment import ShipmentScreen
 from screens.unlock_help import UnlockHelpScreen
 from screens.workflows import WORKFLOWS
 from tests.conftest import BASE_CONFIG, NOW, PASSWORDS
@@ -104,6 +107,9 @@ async def test_every_home_entry_opens_its_screen(context, operators) -> None:
                     "mail_out": MailOutScreen,
                     "intake": IntakeScreen,
                     "notice": NoticeScreen,
+                    "cancellation": CancellationScreen,
+                    "shipment": ShipmentScreen,
+                    "cases": CasesScreen,
                 }[workflow.name]
                 assert isinstance(app.screen, expected)
             else:
@@ -140,7 +146,9 @@ async def test_ctrl_l_locks_and_the_password_unlocks(context, operators) -> None
     app = KioskApp(context)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "clerk", PASSWORDS["clerk"])
-        await pilot.press("3")
+        await pilot.press("1")
+        await pilot.pause()
+        app.screen.query_one("#ho-search").value = "北京华贸"
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)
@@ -154,7 +162,8 @@ async def test_ctrl_l_locks_and_the_password_unlocks(context, operators) -> None
         await pilot.press("enter")
         await settle(pilot)
         # Back where the clerk was: nothing under the lock was lost.
-        assert isinstance(app.screen, PendingWorkflowScreen)
+        assert isinstance(app.screen, HandoverScreen)
+        assert app.screen.query_one("#ho-search").value == "北京华贸"
 
 
 async def test_switch_operator_from_the_lock_logs_out(context, operators) -> None:

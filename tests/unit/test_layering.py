@@ -45,3 +45,16 @@ def test_services_load_without_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.strip() == "False"
+
+
+SCREEN_FORBIDDEN = ("sqlite_utils", "pkcs11", "httpx", "escpos")
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "screens").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_screens_call_services_not_drivers_or_sql(path: Path) -> None:
+    bad = {n for n in imported_names(path) if n.split(".")[0] in SCREEN_FORBIDDEN}
+    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+    text = path.read_text("utf-8")
+    assert "SELECT " not in text and "INSERT " not in text and "UPDATE " not in text
