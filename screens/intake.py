@@ -94,7 +94,7 @@ class IntakeScreen(KioskScreen):
         """Show the form and read whatever key is already in."""
         self.kiosk.refresh_status()
         self._show_replaces()
-        self.tokens_changed(self.kiosk.tokens)
+        self._follow(self.kiosk.tokens)
 
     async def relabel(self) -> None:
         """Redraw in the new language, keeping the session's list."""
@@ -173,8 +173,10 @@ class IntakeScreen(KioskScreen):
 
     def tokens_changed(self, tokens: list[TokenSummary]) -> None:
         """Read each newly inserted key, one at a time; a key taken out may be read again."""
-        if not self.is_mounted:
-            return
+        if self.is_mounted:
+            self._follow(tokens)
+
+    def _follow(self, tokens: list[TokenSummary]) -> None:
         present = {token.serial for token in tokens}
         self.handled &= present
         if self._busy:
