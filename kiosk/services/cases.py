@@ -176,3 +176,16 @@ def count_due(store: Store, today: date) -> DueCounts:
         {"today": today.isoformat()},
     )
     return DueCounts(int(row[0] or 0), int(row[1] or 0)) if row else DueCounts(0, 0)
+
+
+def close_open_intake(
+    store: Store, key_id: int, *, outcome: str, operator: str, now: datetime
+) -> None:
+    """The key left the office (handed over or mailed) before its notice was recorded: its
+    intake case is done, so it stops counting as due or overdue."""
+    row = store.query_one(
+        "SELECT id FROM cases WHERE kind = 'intake' AND state = 'open' AND key_id = ?",
+        (key_id,),
+    )
+    if row is not None:
+        close_case(store, int(row[0]), outcome=outcome, operator=operator, now=now)

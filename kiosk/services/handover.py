@@ -16,9 +16,9 @@ from devices.token import TokenReading
 from kiosk.errors import StateError, ValidationError
 from kiosk.rules.workdays import WorkCalendar
 from kiosk.services.agents import AgentCheck
-from kiosk.services.cases import Counter, close_case, open_case
+from kiosk.services.cases import Counter, close_case, close_open_intake, open_case
 from kiosk.services.cert_check import view_certificates
-from kiosk.services.keys import change_key_state, get_key, hand_over_key
+from kiosk.services.keys import get_key, hand_over_key, void_replaced_key
 
 HANDABLE = frozenset({KeyState.RECEIVED, KeyState.NOTIFIED})
 
@@ -83,16 +83,6 @@ def hand_over(
                 payload=agent.audit_details(),
             )
         hand_over_key(store, key.id, operator=operator, now=now, case_id=case.id)
-        if key.replaces_key_id is not None:
-            old = get_key(store, key.replaces_key_id)
-            if old.state is not KeyState.REPLACED:
-                change_key_state(
-                    store,
-                    old.id,
-                    KeyState.REPLACED,
-                    operator=operator,
-                    now=now,
-                    case_id=case.id,
-                    details={"replaced_by": key.id},
-                )
+        void_replaced_key(store, key, operator=operator, now=now, case_id=case.id)
+        close_open_intake(store, key.id, outcome="handed_over", operator=operator, now=now)
         return close_case(store, case.id, outcome="handed_over", operator=operator, now=now)

@@ -174,3 +174,25 @@ def report_lost(
 ) -> Key:
     """The enterprise reports the key lost; it is void from now on."""
     return change_key_state(store, key_id, S.LOST, operator=operator, now=now, case_id=case_id)
+
+
+def void_replaced_key(
+    store: Store, key: Key, *, operator: str, now: datetime, case_id: int | None
+) -> None:
+    """A replacement has reached the enterprise: the key it replaces is void from now on.
+
+    A key already void, or already on its way to cancellation, is left as it is.
+    """
+    if key.replaces_key_id is None:
+        return
+    old = get_key(store, key.replaces_key_id)
+    if S.REPLACED in ALLOWED_MOVES[old.state]:
+        change_key_state(
+            store,
+            old.id,
+            S.REPLACED,
+            operator=operator,
+            now=now,
+            case_id=case_id,
+            details={"replaced_by": key.id},
+        )

@@ -16,7 +16,7 @@ from kiosk.rules.masking import mask_phone
 from kiosk.rules.normalize import normalize_code
 from kiosk.rules.workdays import WorkCalendar
 from kiosk.services import keys as moves
-from kiosk.services.cases import Counter, close_case, open_case
+from kiosk.services.cases import Counter, close_case, close_open_intake, open_case
 
 WAYBILL_MIN_LENGTH = 8
 WAYBILL_MAX_LENGTH = 20
@@ -125,4 +125,6 @@ def mail_key(
             details=details,
         )
         moves.mail_key(store, key.id, operator=operator, now=now, waybill=waybill, case_id=case.id)
+        moves.void_replaced_key(store, key, operator=operator, now=now, case_id=case.id)
+        close_open_intake(store, key.id, outcome=MAILED_OUTCOME, operator=operator, now=now)
         return close_case(store, case.id, outcome=MAILED_OUTCOME, operator=operator, now=now)

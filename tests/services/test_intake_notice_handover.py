@@ -296,3 +296,100 @@ def test_handing_over_a_replacement_voids_the_old_key(context, records) -> None:
     )
     assert moves.get_key(context.store, records.id).state is KeyState.REPLACED
     assert moves.get_key(context.store, new.id).state is KeyState.HANDED_OVER
+
+
+def test_a_hand_over_before_the_notice_closes_the_intake_case(context, records) -> None:
+    intake = receive(context).case
+    hand_over(
+        context.store,
+        key_id=records.id,
+        agent=agent(context),
+        reading=reading("SN-01"),
+        operator="clerk",
+        counter=context.counter,
+        now=NOW,
+        calendar=context.calendar,
+    )
+    row = context.store.query_one("SELECT state, outcome FROM cases WHERE id = ?", (intake.id,))
+    assert tuple(row) == ("closed", "handed_over")
+    assert awaiting_notice(context.store, NOW.date(), context.calendar) == []
+
+
+def test_a_replacement_for_a_key_in_cancellation_is_still_handed_over(context, records) -> None:
+    receive(context)
+    hand_over(
+        context.store,
+        key_id=records.id,
+        agent=agent(context),
+        reading=reading("SN-01"),
+        operator="clerk",
+        counter=context.counter,
+        now=NOW,
+        calendar=context.calendar,
+    )
+    moves.request_cancellation(
+        context.store, records.id, operator="clerk", now=NOW, reason="damaged"
+    )
+    new = expect_key(
+        context.store,
+        uscc=USCC,
+        token_serial="SN-03",
+        kind=KeyKind.REPLACEMENT,
+        operator="clerk",
+        now=NOW,
+        replaces_key_id=records.id,
+    )
+    assert receive(context, "SN-03").received
+    hand_over(
+        context.store,
+        key_id=new.id,
+        agent=agent(context),
+        reading=reading("SN-03"),
+        operator="clerk",
+        counter=context.counter,
+        now=NOW,
+        calendar=context.calendar,
+    )
+    assert moves.get_key(context.store, records.id).state is KeyState.CANCEL_REQUESTED
+    assert moves.get_key(context.store, new.id).state is KeyState.HANDED_OVER
+
+
+def test_mailing_a_replacement_voids_the_old_key(context, records) -> None:
+    from kiosk.services.mail_out import mail_key
+
+    receive(context)
+    hand_over(
+        context.store,
+        key_id=records.id,
+        agent=agent(context),
+        reading=reading("SN-01"),
+        operator="clerk",
+        counter=context.counter,
+        now=NOW,
+        calendar=context.calendar,
+    )
+    new = expect_key(
+        context.store,
+        uscc=USCC,
+        token_serial="SN-03",
+        kind=KeyKind.REPLACEMENT,
+        operator="clerk",
+        now=NOW,
+        replaces_key_id=records.id,
+    )
+    intake = receive(context, "SN-03").case
+    mail_key(
+        context.store,
+        key_id=new.id,
+        recipient="李华",
+        address="北京市朝阳区建国路1号",
+        courier="顺丰速运",
+        waybill="SF1234567890",
+        operator="clerk",
+        counter=context.counter,
+        now=NOW,
+        calendar=context.calendar,
+    )
+    assert moves.get_key(context.store, records.id).state is KeyState.REPLACED
+    row = context.store.query_one("SELECT state FROM cases WHERE id = ?", (intake.id,))
+    assert row[0] == "closed"
