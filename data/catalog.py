@@ -1346,4 +1346,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "已发送业务日报到 {spec}（{bytes} 字节）。",
         "Daily summary sent to {spec} ({bytes} bytes).",
     ),
+    "cx.confirm_need_password": (
+        "请主管输入用户名和密码后再按 F6 确认。",
+        "The supervisor types their name and password, then F6.",
+    ),
 }

@@ -187,6 +187,10 @@ class CancellationScreen(KioskScreen):
             self._step("cancellation.key_state", state=self.t(f"keystate.{match.key.state.value}"))
             return
         self.chosen, self.agent, self.read_serial, self.case = match, None, None, None
+        for reason in REASON_CHOICES:  # nothing of the last cancellation carries over
+            self.query_one(f"#cx-reason-{reason}", RadioButton).value = False
+        for document, _ in DOCUMENT_CHOICES:
+            self.query_one(f"#cx-doc-{document}", Checkbox).value = False
         name = match.enterprise.name if match.enterprise else match.key.enterprise_uscc
         self.query_one("#cx-key", Static).update(
             Text(
@@ -278,6 +282,8 @@ class CancellationScreen(KioskScreen):
                 self.post_message(self.KeyRead(None, KioskError(f"token.error_{error.reason}")))
             except KioskError as error:
                 self.post_message(self.KeyRead(None, error))
+            except Exception:  # whatever else breaks, the clerk gets a message, never a hang
+                self.post_message(self.KeyRead(None, KioskError("app.worker_failed")))
             else:
                 self.post_message(self.KeyRead(reading.token.serial, None))
 
@@ -375,7 +381,7 @@ class CancellationScreen(KioskScreen):
         self._print()
 
     def _print(self) -> None:
-        from kiosk.services.printing import cancellation_paper, print_for_case
+        from kiosk.services.printing import cancellation_paper
         from screens.receipt_preview import ReceiptPreviewScreen
 
         case, chosen, agent = self.case, self.chosen, self.agent
@@ -396,18 +402,13 @@ class CancellationScreen(KioskScreen):
             now=context.clock(),
         )
         self.app.push_screen(
-            ReceiptPreviewScreen(
+            ReceiptPreviewScreen.stored(
+                context,
+                operator.username,
+                case,
                 built,
-                lambda: print_for_case(
-                    context.store,
-                    context.printer,
-                    case,
-                    built,
-                    template="cancellation",
-                    copies=2,
-                    operator=operator.username,
-                    now=context.clock(),
-                ),
+                template="cancellation",
+                copies=2,
                 name=case.tracking_code,
             )
         )
@@ -451,6 +452,9 @@ class CancellationScreen(KioskScreen):
             return
         item, context = self.pending[index], self.context
         password = self.query_one("#cx-conf-password", Input)
+        if not password.value:  # never spend a supervisor's login try on an empty password
+            self._step_confirm("cx.confirm_need_password")
+            return
         try:
             confirmed = confirm_cancellation(
                 context.store,

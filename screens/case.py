@@ -93,7 +93,7 @@ class CaseScreen(KioskScreen):
         if case.enterprise_uscc:
             lines.append(self.t("case.enterprise", uscc=case.enterprise_uscc))
         if case.due_on is not None:
-            left = self.context.calendar.workdays_between(today, case.due_on)
+            left = self.context.calendar.workdays_left(today, case.due_on)
             key = "case.due_left" if left >= 0 else "case.due_overdue"
             if case.state.value == "closed":
                 key = "case.due_closed"

@@ -168,7 +168,7 @@ class CasesScreen(KioskScreen):
         due = case.due_on.isoformat()
         if case.state.value == "closed":
             return Text(due)
-        left = self.context.calendar.workdays_between(self.context.clock().date(), case.due_on)
+        left = self.context.calendar.workdays_left(self.context.clock().date(), case.due_on)
         if left < 0:
             return Text(self.t("cases.due_overdue", due=due, days=-left), style="bold red")
         if left == 0:

@@ -147,7 +147,7 @@ class CertCheckScreen(KioskScreen):
 
     def action_print(self) -> None:
         """Preview the result slip and print it (P)."""
-        from kiosk.services.printing import cert_check_paper, print_for_case
+        from kiosk.services.printing import cert_check_paper
         from screens.receipt_preview import ReceiptPreviewScreen
 
         report, case, operator = self.report, self.case, self.kiosk.operator
@@ -157,18 +157,13 @@ class CertCheckScreen(KioskScreen):
         context = self.context
         built = cert_check_paper(context.settings, operator, case, report, context.clock())
         self.app.push_screen(
-            ReceiptPreviewScreen(
+            ReceiptPreviewScreen.stored(
+                context,
+                operator.username,
+                case,
                 built,
-                lambda: print_for_case(
-                    context.store,
-                    context.printer,
-                    case,
-                    built,
-                    template="cert_check",
-                    copies=1,
-                    operator=operator.username,
-                    now=context.clock(),
-                ),
+                template="cert_check",
+                copies=1,
                 name=case.tracking_code,
             )
         )

@@ -114,6 +114,8 @@ class HandoverScreen(KioskScreen):
         if match.key.state not in HANDABLE:
             self._step("ho.not_handable", state=self.t(f"keystate.{match.key.state.value}"))
             return
+        # A new key starts a new hand-over: nothing of the last one carries over.
+        self.agent, self.case, self._busy = None, None, False
         self.chosen = match
         name = match.enterprise.name if match.enterprise else match.key.enterprise_uscc
         self.query_one("#ho-key", Static).update(
@@ -205,6 +207,8 @@ class HandoverScreen(KioskScreen):
                 self.post_message(self.Done(None, KioskError(f"token.error_{error.reason}")))
             except KioskError as error:
                 self.post_message(self.Done(None, error))
+            except Exception:  # whatever else breaks, the clerk gets a message, never a hang
+                self.post_message(self.Done(None, KioskError("app.worker_failed")))
             else:
                 self.post_message(self.Done(case, None))
 
@@ -224,7 +228,7 @@ class HandoverScreen(KioskScreen):
         self._print()
 
     def _print(self) -> None:
-        from kiosk.services.printing import handover_paper, print_for_case
+        from kiosk.services.printing import handover_paper
         from screens.receipt_preview import ReceiptPreviewScreen
 
         case, chosen, agent = self.case, self.chosen, self.agent
@@ -242,18 +246,13 @@ class HandoverScreen(KioskScreen):
             now=context.clock(),
         )
         self.app.push_screen(
-            ReceiptPreviewScreen(
+            ReceiptPreviewScreen.stored(
+                context,
+                operator.username,
+                case,
                 built,
-                lambda: print_for_case(
-                    context.store,
-                    context.printer,
-                    case,
-                    built,
-                    template="handover",
-                    copies=2,
-                    operator=operator.username,
-                    now=context.clock(),
-                ),
+                template="handover",
+                copies=2,
                 name=case.tracking_code,
             )
         )

@@ -215,6 +215,8 @@ class IntakeScreen(KioskScreen):
                 entry = IntakeEntry(serial, None, error=KioskError(f"token.error_{error.reason}"))
             except KioskError as error:
                 entry = IntakeEntry(serial, None, error=error)
+            except Exception:  # whatever else breaks, the clerk gets a message, never a hang
+                entry = IntakeEntry(serial, None, error=KioskError("app.worker_failed"))
             self.post_message(self.Read(entry))
 
         self.run_worker(work, thread=True, exclusive=True, group="intake", exit_on_error=False)
@@ -287,7 +289,7 @@ class IntakeScreen(KioskScreen):
 
     def action_print_list(self) -> None:
         """Preview and print the intake list of this session's received keys (P)."""
-        from kiosk.services.printing import intake_list_paper, print_for_case
+        from kiosk.services.printing import intake_list_paper
         from screens.receipt_preview import ReceiptPreviewScreen
 
         operator, context = self.kiosk.operator, self.context
@@ -301,18 +303,13 @@ class IntakeScreen(KioskScreen):
         built = intake_list_paper(context.settings, context.store, operator, cases, now)
         first = cases[0]
         self.app.push_screen(
-            ReceiptPreviewScreen(
+            ReceiptPreviewScreen.stored(
+                context,
+                operator.username,
+                first,
                 built,
-                lambda: print_for_case(
-                    context.store,
-                    context.printer,
-                    first,
-                    built,
-                    template="intake_list",
-                    copies=1,
-                    operator=operator.username,
-                    now=context.clock(),
-                ),
+                template="intake_list",
+                copies=1,
                 name=first.tracking_code,
             )
         )

@@ -95,6 +95,9 @@ class MailOutScreen(KioskScreen):
     @on(OptionList.OptionSelected, "#mo-results")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.chosen = self.matches[int(event.option.id or 0)]
+        self.case = None  # a new key starts a new mail-out
+        for field in FIELDS:
+            self.query_one(f"#mo-{field}", Input).value = ""
         key, enterprise = self.chosen.key, self.chosen.enterprise
         name = enterprise.name if enterprise else key.enterprise_uscc
         self.query_one("#mo-key", Static).update(
@@ -142,7 +145,7 @@ class MailOutScreen(KioskScreen):
         self._print(values)
 
     def _print(self, values: dict[str, str]) -> None:
-        from kiosk.services.printing import mail_out_paper, print_for_case
+        from kiosk.services.printing import mail_out_paper
         from screens.receipt_preview import ReceiptPreviewScreen
 
         case, chosen, operator, context = self.case, self.chosen, self.kiosk.operator, self.context
@@ -162,18 +165,13 @@ class MailOutScreen(KioskScreen):
             now=context.clock(),
         )
         self.app.push_screen(
-            ReceiptPreviewScreen(
+            ReceiptPreviewScreen.stored(
+                context,
+                operator.username,
+                case,
                 built,
-                lambda: print_for_case(
-                    context.store,
-                    context.printer,
-                    case,
-                    built,
-                    template="mail_out",
-                    copies=1,
-                    operator=operator.username,
-                    now=context.clock(),
-                ),
+                template="mail_out",
+                copies=1,
                 name=case.tracking_code,
             )
         )

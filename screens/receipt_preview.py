@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,11 +15,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from data.models import Receipt
+from data.models import Case, Receipt
 from kiosk.errors import KioskError
 from kiosk.receipts import BuiltReceipt
-from kiosk.services.receipts import PrintOutcome, send_receipt
+from kiosk.services.printing import print_for_case
+from kiosk.services.receipts import PrintOutcome, send_receipt, store_receipt
 from screens.base import KioskDialog
+
+if TYPE_CHECKING:
+    from kiosk.context import KioskContext
 
 
 class ReceiptPreviewScreen(KioskDialog[None]):
@@ -55,8 +59,60 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         self.built = built
         self.image_name = name
         self._printing = False
+        self.stored_receipt: Receipt | None = None
+        """The receipt as stored before any print (first F5 sends it)."""
         self._first_print = first_print
         self.receipt: Receipt | None = None
+
+    @classmethod
+    def stored(
+        cls,
+        context: KioskContext,
+        operator: str,
+        case: Case,
+        built: BuiltReceipt,
+        *,
+        template: str,
+        copies: int,
+        name: str,
+    ) -> ReceiptPreviewScreen:
+        """Store the receipt with its case now (so closing the preview loses nothing and the
+        case screen can print it later), and preview it; F5 sends the stored bytes."""
+        try:
+            receipt = store_receipt(
+                context.store,
+                case_id=case.id,
+                template=template,
+                data=built.data,
+                copies=copies,
+                operator=operator,
+                now=context.clock(),
+            )
+        except (KioskError, sqlite3.Error):
+            # Not stored: F5 tries to store and send again, and says so if it cannot.
+            return cls(
+                built,
+                lambda: print_for_case(
+                    context.store,
+                    context.printer,
+                    case,
+                    built,
+                    template=template,
+                    copies=copies,
+                    operator=operator,
+                    now=context.clock(),
+                ),
+                name=name,
+            )
+        screen = cls(
+            built,
+            lambda: send_receipt(
+                context.store, context.printer, receipt.id, operator=operator, now=context.clock()
+            ),
+            name=name,
+        )
+        screen.stored_receipt = receipt
+        return screen
 
     def compose(self) -> ComposeResult:
         """The paper, and a line saying how printing went."""
@@ -97,7 +153,7 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         def work() -> None:
             try:
                 self.post_message(self.Printed(job(), None))
-            except (KioskError, sqlite3.Error, OSError) as error:
+            except Exception as error:  # any failure: a message and F5 works again
                 self.post_message(self.Printed(None, f"{type(error).__name__}: {error}"))
 
         self.run_worker(work, thread=True, exclusive=True, group="print", exit_on_error=False)

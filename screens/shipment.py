@@ -183,7 +183,7 @@ class ShipmentScreen(KioskScreen):
         self._print(shipment, items)
 
     def _print(self, shipment: Shipment, items: list[ListedCancellation]) -> None:
-        from kiosk.services.printing import manifest_paper, print_for_case
+        from kiosk.services.printing import manifest_paper
         from screens.receipt_preview import ReceiptPreviewScreen
 
         operator, context = self.kiosk.operator, self.context
@@ -200,18 +200,13 @@ class ShipmentScreen(KioskScreen):
         )
         first = items[0].case  # receipts are stored with a case: the parcel's first
         self.app.push_screen(
-            ReceiptPreviewScreen(
+            ReceiptPreviewScreen.stored(
+                context,
+                operator.username,
+                first,
                 built,
-                lambda: print_for_case(
-                    context.store,
-                    context.printer,
-                    first,
-                    built,
-                    template="shipment_manifest",
-                    copies=1,
-                    operator=operator.username,
-                    now=context.clock(),
-                ),
+                template="shipment_manifest",
+                copies=1,
                 name=shipment.tracking_code,
             )
         )
@@ -251,3 +246,5 @@ class ShipmentScreen(KioskScreen):
                 self.t("sh.recorded_refused", code=case.tracking_code, remark=text),
             )
         self._fill()
+        # A second F7 must not land on the next parcel's case: the clerk picks it anew.
+        self.query_one("#sh-shipped", OptionList).highlighted = None

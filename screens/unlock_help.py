@@ -149,7 +149,7 @@ class UnlockHelpScreen(KioskScreen):
 
     def action_print(self) -> None:
         """Preview and print the guidance slip (P); the help is recorded first if need be."""
-        from kiosk.services.printing import print_for_case, unlock_paper
+        from kiosk.services.printing import unlock_paper
         from screens.receipt_preview import ReceiptPreviewScreen
 
         if self.case is None:
@@ -168,18 +168,13 @@ class UnlockHelpScreen(KioskScreen):
             enterprise_name=enterprise.name if enterprise else "",
         )
         self.app.push_screen(
-            ReceiptPreviewScreen(
+            ReceiptPreviewScreen.stored(
+                context,
+                operator.username,
+                case,
                 built,
-                lambda: print_for_case(
-                    context.store,
-                    context.printer,
-                    case,
-                    built,
-                    template="unlock_slip",
-                    copies=1,
-                    operator=operator.username,
-                    now=context.clock(),
-                ),
+                template="unlock_slip",
+                copies=1,
                 name=case.tracking_code,
             )
         )

@@ -194,6 +194,13 @@ class WorkCalendar:
                 total += 1
         return total
 
+    def workdays_left(self, today: datetime.date, due: datetime.date) -> int:
+        """Working days left until ``due`` (0 on the due day itself); negative once past it,
+        and at least 1 day overdue from the day after, even when that is a day off."""
+        if today <= due:
+            return self.workdays_between(today, due)
+        return -max(1, self.workdays_between(due, today))
+
     def _lookup(self, day: datetime.date) -> tuple[bool, bool]:
         """(is a working day, is a guess) for ``day``."""
         if isinstance(day, datetime.datetime):

@@ -50,7 +50,7 @@ def awaiting_notice(store: Store, today: date, calendar: WorkCalendar) -> list[A
     for row in rows:
         case = get_case(store, row["case_id"])
         key = get_key(store, row["key_id"])
-        left = calendar.workdays_between(today, case.due_on) if case.due_on else 0
+        left = calendar.workdays_left(today, case.due_on) if case.due_on else 0
         found.append(AwaitingNotice(case, key, get_enterprise(store, key.enterprise_uscc), left))
     return sorted(found, key=lambda item: (not item.overdue, item.case.due_on or today))
 

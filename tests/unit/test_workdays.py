@@ -215,3 +215,16 @@ def test_unreadable_path_is_refused(tmp_path: Path) -> None:
     assert caught.value.key == "calendar.bad_file"
     assert str(tmp_path) in caught.value.message("en")
     assert str(tmp_path) in caught.value.message("zh")
+
+
+def test_workdays_left_counts_a_day_off_after_the_due_day_as_overdue() -> None:
+    from datetime import date
+
+    from kiosk.rules.workdays import WorkCalendar
+
+    calendar = WorkCalendar()
+    friday, saturday = date(2026, 11, 27), date(2026, 11, 28)
+    assert calendar.workdays_left(date(2026, 11, 25), friday) == 2
+    assert calendar.workdays_left(friday, friday) == 0
+    assert calendar.workdays_left(saturday, friday) == -1  # overdue, not "due today"
+    assert calendar.workdays_left(date(2026, 12, 1), friday) == -2
