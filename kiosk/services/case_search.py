@@ -17,6 +17,7 @@ from data.store import Store
 from kiosk.errors import ValidationError
 from kiosk.rules.normalize import normalize_code
 from kiosk.rules.tracking import parse_tracking_code
+from kiosk.services.cases import deadline_pending
 
 Scope = Literal["today", "open", "overdue", "all"]
 SCOPES: Final = get_args(Scope)
@@ -52,7 +53,7 @@ def _filters(scope: Scope, kind: CaseKind | None, today: date) -> tuple[list[str
     elif scope == "open":
         terms.append("c.state = 'open'")
     elif scope == "overdue":
-        terms.append("c.state = 'open' AND c.due_on < ?")
+        terms.append(f"c.state = 'open' AND c.due_on < ? AND {deadline_pending('c.')}")
         params.append(today.isoformat())
     if kind is not None:
         terms.append("c.kind = ?")

@@ -160,6 +160,16 @@ def find_case_by_code(store: Store, text: str) -> Case:
     return Case.from_row(row)
 
 
+def deadline_pending(alias: str = "") -> str:
+    """SQL: the case's deadline still waits on the counter. A cancellation's deadline is to
+    ship the key; once shipped it is met, though the case stays open until the provider's
+    verdict. ``alias`` is the cases table's prefix in the query, e.g. ``"c."``."""
+    return (
+        f"NOT ({alias}kind = 'cancellation' AND {alias}key_id IN"
+        " (SELECT id FROM keys WHERE state = 'shipped'))"
+    )
+
+
 @dataclass(frozen=True)
 class DueCounts:
     """What the home screen shows: open cases due today and overdue."""
@@ -172,7 +182,7 @@ def count_due(store: Store, today: date) -> DueCounts:
     """Open cases due today and open cases past their due date."""
     row = store.query_one(
         "SELECT sum(due_on = :today), sum(due_on < :today) FROM cases"
-        " WHERE state = 'open' AND due_on IS NOT NULL",
+        f" WHERE state = 'open' AND due_on IS NOT NULL AND {deadline_pending()}",
         {"today": today.isoformat()},
     )
     return DueCounts(int(row[0] or 0), int(row[1] or 0)) if row else DueCounts(0, 0)

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from data.store import Store
 from kiosk.rules.workdays import WorkCalendar
+from kiosk.services.cases import deadline_pending
 from kiosk.services.rating import RATINGS
 
 OPEN_OUTCOME = "open"
@@ -99,15 +100,23 @@ def daily_report(store: Store, day: date, calendar: WorkCalendar) -> DailyReport
     closed = met = 0
     missed: list[MissedDeadline] = []
     for row in store.query(
-        "SELECT tracking_code, kind, due_on, closed_at FROM cases"
-        " WHERE closed_at >= ? AND closed_at < ? ORDER BY closed_at, id",
+        "SELECT tracking_code, kind, due_on, closed_at,"
+        " (SELECT min(s.shipped_at) FROM shipment_items i JOIN shipments s"
+        "  ON s.id = i.shipment_id WHERE i.case_id = cases.id) AS shipped_at"
+        " FROM cases WHERE closed_at >= ? AND closed_at < ? ORDER BY closed_at, id",
         (start, end),
     ):
         closed += 1
         if row["due_on"] is None:
             continue
         due_on = date.fromisoformat(row["due_on"])
-        closed_on = datetime.fromisoformat(row["closed_at"]).date()
+        # A cancellation's deadline is the shipment to the provider, not the verdict.
+        done_at = (
+            row["shipped_at"]
+            if row["kind"] == "cancellation" and row["shipped_at"]
+            else row["closed_at"]
+        )
+        closed_on = datetime.fromisoformat(done_at).date()
         if closed_on <= due_on:
             met += 1
         else:
@@ -117,7 +126,7 @@ def daily_report(store: Store, day: date, calendar: WorkCalendar) -> DailyReport
             )
     overdue = store.query_one(
         "SELECT count(*) FROM cases WHERE due_on < ? AND opened_at < ?"
-        " AND (state = 'open' OR closed_at >= ?)",
+        f" AND (state = 'open' OR closed_at >= ?) AND {deadline_pending()}",
         (start, end, end),
     )
     return DailyReport(

@@ -252,3 +252,18 @@ def test_a_refused_cancellation_goes_out_again(context, enterprise) -> None:
         KeyState.CANCELLED
     )
     assert verify_chain(context.store.conn).ok
+
+
+def test_a_cancellation_shipped_in_time_is_not_overdue_while_awaiting_the_verdict(
+    context, enterprise
+) -> None:
+    from datetime import timedelta
+
+    from kiosk.services.case_search import search_cases
+    from kiosk.services.cases import count_due
+
+    case = cancellation(context, "SN-A")
+    ship(context, [case.id])
+    later = (NOW + timedelta(days=20)).date()
+    assert count_due(context.store, later).overdue == 0
+    assert search_cases(context.store, scope="overdue", today=later) == []
