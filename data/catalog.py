@@ -1350,4 +1350,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "请主管输入用户名和密码后再按 F6 确认。",
         "The supervisor types their name and password, then F6.",
     ),
+    "preview.rate": ("请经办人评价本次服务：{choices}", "The agent rates this service: {choices}"),
+    "preview.rated": ("已记录评价：{rating}。谢谢！", "Rating recorded: {rating}. Thank you!"),
+    "preview.flagged": ("已转主管跟进。", "Passed to the supervisor to follow up."),
+    "auth.supervisor_only": ("只有主管可以处理。", "Only a supervisor can do this."),
+    "rating.not_flagged": (
+        "业务 {code} 没有待跟进的差评。",
+        "Case {code} has no rating to follow up.",
+    ),
+    "home.flagged": (
+        "　差评待跟进：{count} 件（业务查询中打开，按 F 处理）",
+        "   Ratings to follow up: {count} (open the case, press F)",
+    ),
+    "case.followed_up": ("已记录跟进，标记已解除。", "Follow-up recorded; the flag is cleared."),
+    "keybar.follow_up": ("差评已跟进", "followed up"),
 }

@@ -31,11 +31,13 @@ class CaseScreen(KioskScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", show=False),
         Binding("r", "reprint", show=False),
+        Binding("f", "follow_up", show=False),
         *(Binding(str(n), f"rate({n})", show=False) for n in range(1, len(RATINGS) + 1)),
     ]
     KEYS: ClassVar[list[tuple[str, str, str]]] = [
         ("R", "screen.reprint", "keybar.reprint"),
         ("1-5", "", "keybar.rate"),
+        ("F", "screen.follow_up", "keybar.follow_up"),
         ("Esc", "app.pop_screen", "keybar.back"),
         ("F2", "app.toggle_language", "keybar.language"),
     ]
@@ -160,6 +162,30 @@ class CaseScreen(KioskScreen):
                 receipt.created_at.strftime("%Y-%m-%d %H:%M"),
                 key=str(receipt.id),
             )
+
+    def action_follow_up(self) -> None:
+        """A supervisor records that a dissatisfied rating was followed up (F)."""
+        from kiosk.services.rating import follow_up_flag
+
+        operator, context = self.kiosk.operator, self.context
+        if operator is None:
+            return
+        try:
+            self.case = follow_up_flag(
+                context.store,
+                case_id=self.case.id,
+                supervisor=operator,
+                note="",
+                now=context.clock(),
+            )
+        except KioskError as error:
+            self.query_one("#case-message", Static).update(
+                Text(error.message(context.translator.language))
+            )
+            return
+        self.query_one("#case-summary", Static).update(Text(self._summary()))
+        self.query_one("#case-message", Static).update(Text(self.t("case.followed_up")))
+        self._fill()
 
     def action_reprint(self) -> None:
         """Print the selected receipt again from its stored bytes (R)."""

@@ -12,8 +12,10 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from data.models import Role
 from kiosk.errors import KioskError
 from kiosk.services.cases import count_due, find_case_by_code
+from kiosk.services.rating import flagged_cases
 from screens.base import KioskScreen
 from screens.widgets.status_bar import StatusBar
 from screens.workflows import WORKFLOWS, Workflow
@@ -74,7 +76,13 @@ class HomeScreen(KioskScreen):
 
     def _due_text(self) -> str:
         counts = count_due(self.context.store, self.context.clock().date())
-        return self.t("home.due", today=counts.due_today, overdue=counts.overdue)
+        text = self.t("home.due", today=counts.due_today, overdue=counts.overdue)
+        operator = self.kiosk.operator
+        if operator is not None and operator.may(Role.SUPERVISOR):
+            flagged = len(flagged_cases(self.context.store))
+            if flagged:
+                text += self.t("home.flagged", count=flagged)
+        return text
 
     def on_key(self, event: events.Key) -> None:
         """A barcode scanner types like a keyboard: a letter starts a tracking code (codes

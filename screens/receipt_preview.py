@@ -19,11 +19,15 @@ from data.models import Case, Receipt
 from kiosk.errors import KioskError
 from kiosk.receipts import BuiltReceipt
 from kiosk.services.printing import print_for_case
+from kiosk.services.rating import FLAGGED_RATINGS, RATINGS, rate_service
 from kiosk.services.receipts import PrintOutcome, send_receipt, store_receipt
 from screens.base import KioskDialog
 
 if TYPE_CHECKING:
     from kiosk.context import KioskContext
+
+
+LIST_TEMPLATES = frozenset({"intake_list", "shipment_manifest"})
 
 
 class ReceiptPreviewScreen(KioskDialog[None]):
@@ -35,6 +39,7 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         Binding("f6", "another_copy", show=False),
         Binding("f7", "save_image", show=False),
         Binding("escape", "close", show=False),
+        *(Binding(str(n), f"rate({n})", show=False) for n in range(1, 6)),
     ]
     KEYS: ClassVar[list[tuple[str, str, str]]] = [
         ("F5", "screen.print", "keybar.print_receipt"),
@@ -61,6 +66,8 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         self._printing = False
         self.stored_receipt: Receipt | None = None
         """The receipt as stored before any print (first F5 sends it)."""
+        self.case: Case | None = None
+        """The case served: at the end of the service the agent rates it here (1-5)."""
         self._first_print = first_print
         self.receipt: Receipt | None = None
 
@@ -112,6 +119,8 @@ class ReceiptPreviewScreen(KioskDialog[None]):
             name=name,
         )
         screen.stored_receipt = receipt
+        if template not in LIST_TEMPLATES:  # a list is paperwork, not a service to the agent
+            screen.case = case
         return screen
 
     def compose(self) -> ComposeResult:
@@ -121,6 +130,7 @@ class ReceiptPreviewScreen(KioskDialog[None]):
             with VerticalScroll(id="preview-paper"):
                 yield Static(Text("\n".join(self.built.preview)), id="preview-text")
             yield Static(Text(self.t("preview.hint")), id="preview-status")
+            yield Static(Text(self._rating_prompt()), id="preview-rating")
         yield self.key_bar(with_demo_tray=False)
 
     def action_print(self) -> None:
@@ -198,6 +208,25 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         self.query_one("#preview-status", Static).update(
             Text(self.t("preview.image_saved", path=str(path)))
         )
+
+    def _rating_prompt(self) -> str:
+        choices = "  ".join(f"{n} {self.t(f'rating.{r}')}" for n, r in enumerate(RATINGS, 1))
+        return self.t("preview.rate", choices=choices) if self.case is not None else ""
+
+    def action_rate(self, number: int) -> None:
+        """The agent rates the service just given (1 very satisfied … 5 very dissatisfied)."""
+        if self.case is None:
+            return
+        context, rating = self.context, RATINGS[number - 1]
+        try:
+            rate_service(context.store, case_id=self.case.id, rating=rating, now=context.clock())
+        except KioskError as error:
+            text = error.message(context.translator.language)
+        else:
+            text = self.t("preview.rated", rating=self.t(f"rating.{rating}"))
+            if rating in FLAGGED_RATINGS:
+                text += " " + self.t("preview.flagged")
+        self.query_one("#preview-rating", Static).update(Text(text))
 
     def action_close(self) -> None:
         """Back to the task (Esc)."""

@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Final, Literal, get_args
 
 from data.audit import append_event
-from data.models import Case
+from data.models import Case, Operator, Role
 from data.store import Store
-from kiosk.errors import StateError, ValidationError
+from kiosk.errors import AuthError, StateError, ValidationError
 from kiosk.services.cases import get_case
 
 Rating = Literal["very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied"]
@@ -71,3 +71,31 @@ def flagged_cases(store: Store) -> list[Case]:
     """Cases flagged by a dissatisfied rating, newest first."""
     rows = store.query("SELECT * FROM cases WHERE flagged = 1 ORDER BY opened_at DESC, id DESC")
     return [Case.from_row(row) for row in rows]
+
+
+def follow_up_flag(
+    store: Store, *, case_id: int, supervisor: Operator, note: str, now: datetime
+) -> Case:
+    """A supervisor has followed up a dissatisfied rating: the flag is cleared, with a note.
+
+    Raises:
+        AuthError: ``auth.supervisor_only``.
+        StateError: ``rating.not_flagged``.
+    """
+    if not supervisor.may(Role.SUPERVISOR):
+        raise AuthError("auth.supervisor_only")
+    with store.transaction() as conn:
+        case = get_case(store, case_id)
+        if not case.flagged:
+            raise StateError("rating.not_flagged", code=case.tracking_code)
+        conn.execute("UPDATE cases SET flagged = 0 WHERE id = ?", (case_id,))
+        append_event(
+            conn,
+            kind="case.followed_up",
+            at=now,
+            operator=supervisor.username,
+            case_id=case_id,
+            key_id=case.key_id,
+            payload={"note": note.strip()},
+        )
+    return get_case(store, case_id)

@@ -94,3 +94,25 @@ async def test_a_scanned_qr_url_opens_the_case_too(context, operators) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
+
+
+async def test_a_supervisor_sees_and_follows_up_a_dissatisfied_rating(context, operators):
+    from kiosk.services.rating import rate_service
+
+    code = case_with_failed_receipt(context)
+    case_id = context.store.query_one("SELECT id FROM cases WHERE tracking_code = ?", (code,))[0]
+    rate_service(context.store, case_id=case_id, rating="very_dissatisfied", now=NOW)
+    app = KioskApp(context)
+    async with app.run_test(size=(110, 44)) as pilot:
+        await log_in(pilot, "super", PASSWORDS["super"])
+        assert "差评待跟进：1 件" in screen_text(app)
+        await pilot.press(*code, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("f")
+        await settle(pilot)
+        assert "标记已解除" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "差评待跟进" not in screen_text(app)
+    assert context.store.query_one("SELECT flagged FROM cases WHERE id = ?", (case_id,))[0] == 0

@@ -53,6 +53,12 @@ async def test_preview_then_print_the_check_result(context, reader) -> None:
         images = list((context.settings.database.path.parent / "receipt-images").glob("*.png"))
         assert len(images) == 1 and images[0].stat().st_size > 1000
         assert "回执图片已保存" in screen_text(app)
+        assert "请经办人评价本次服务" in screen_text(app)
+        await pilot.press("4")  # dissatisfied
+        await settle(pilot)
+        assert "已转主管跟进" in screen_text(app)
+        row = context.store.query_one("SELECT rating, flagged FROM cases WHERE kind = 'cert_check'")
+        assert tuple(row) == ("dissatisfied", 1)
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ReceiptPreviewScreen)
