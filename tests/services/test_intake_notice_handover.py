@@ -393,3 +393,24 @@ def test_mailing_a_replacement_voids_the_old_key(context, records) -> None:
     assert moves.get_key(context.store, records.id).state is KeyState.REPLACED
     row = context.store.query_one("SELECT state FROM cases WHERE id = ?", (intake.id,))
     assert row[0] == "closed"
+
+
+def test_the_notice_deadline_skips_the_national_day_holiday(context, records) -> None:
+    from datetime import datetime
+
+    from kiosk.clock import CHINA_TZ
+
+    # Received Wed 2026-09-30: Oct 1-7 are days off, so the 2 working days are Oct 8 and 9.
+    result = receive(context, now=datetime(2026, 9, 30, 15, 0, tzinfo=CHINA_TZ))
+    assert result.case.due_on == date(2026, 10, 9)
+    # Received Fri 2026-10-09: Sat Oct 10 is a make-up workday, so due Mon Oct 12.
+    expect_key(
+        context.store,
+        uscc=USCC,
+        token_serial="SN-02",
+        kind=KeyKind.ADDITIONAL,
+        operator="clerk",
+        now=NOW,
+    )
+    second = receive(context, "SN-02", now=datetime(2026, 10, 9, 9, 0, tzinfo=CHINA_TZ))
+    assert second.case.due_on == date(2026, 10, 12)
