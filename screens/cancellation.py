@@ -45,6 +45,7 @@ from kiosk.services.handover import check_inserted_key
 from kiosk.services.keys import ALLOWED_MOVES
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
+from screens.widgets.key_results import show_key_matches
 from screens.widgets.status_bar import StatusBar
 
 REASON_CHOICES: tuple[CancelReason, ...] = ("lost", "damaged", "no_longer_used")
@@ -160,22 +161,7 @@ class CancellationScreen(KioskScreen):
     def _search(self, event: Input.Submitted) -> None:
         self.matches = find_keys(self.context.store, event.value)
         results = self.query_one("#cx-results", OptionList)
-        results.clear_options()
-        for index, match in enumerate(self.matches):
-            name = match.enterprise.name if match.enterprise else match.key.enterprise_uscc
-            state = self.t(f"keystate.{match.key.state.value}")
-            results.add_option(
-                Option(
-                    Text(
-                        f"{name}  {match.key.enterprise_uscc}  {match.key.token_serial or '—'}"
-                        f"  [{state}]"
-                    ),
-                    id=str(index),
-                )
-            )
-        if self.matches:
-            results.highlighted = 0
-            results.focus()
+        if show_key_matches(results, self.matches, self.t):
             self._step("ho.step_pick")
         else:
             self._step("ho.nothing_found")

@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from data.models import Case
 from devices.token import TokenError, TokenSummary
@@ -22,6 +21,7 @@ from kiosk.services.agents import AgentCheck, Override, check_agent
 from kiosk.services.handover import HANDABLE, hand_over
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
+from screens.widgets.key_results import show_key_matches
 from screens.widgets.status_bar import StatusBar
 
 
@@ -88,22 +88,7 @@ class HandoverScreen(KioskScreen):
     def _search(self, event: Input.Submitted) -> None:
         self.matches = find_keys(self.context.store, event.value)
         results = self.query_one("#ho-results", OptionList)
-        results.clear_options()
-        for index, match in enumerate(self.matches):
-            name = match.enterprise.name if match.enterprise else match.key.enterprise_uscc
-            state = self.t(f"keystate.{match.key.state.value}")
-            results.add_option(
-                Option(
-                    Text(
-                        f"{name}  {match.key.enterprise_uscc}  {match.key.token_serial or '—'}"
-                        f"  [{state}]"
-                    ),
-                    id=str(index),
-                )
-            )
-        if self.matches:
-            results.highlighted = 0
-            results.focus()
+        if show_key_matches(results, self.matches, self.t):
             self._step("ho.step_pick")
         else:
             self._step("ho.nothing_found")

@@ -11,13 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from data.models import Case
 from kiosk.errors import KioskError
 from kiosk.services.mail_out import mail_key
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
+from screens.widgets.key_results import show_key_matches
 from screens.widgets.status_bar import StatusBar
 
 FIELDS = ("recipient", "phone", "address", "courier", "waybill")
@@ -72,22 +72,7 @@ class MailOutScreen(KioskScreen):
     def _search(self, event: Input.Submitted) -> None:
         self.matches = find_keys(self.context.store, event.value)
         results = self.query_one("#mo-results", OptionList)
-        results.clear_options()
-        for index, match in enumerate(self.matches):
-            name = match.enterprise.name if match.enterprise else match.key.enterprise_uscc
-            state = self.t(f"keystate.{match.key.state.value}")
-            results.add_option(
-                Option(
-                    Text(
-                        f"{name}  {match.key.enterprise_uscc}  {match.key.token_serial or '—'}"
-                        f"  [{state}]"
-                    ),
-                    id=str(index),
-                )
-            )
-        if self.matches:
-            results.highlighted = 0
-            results.focus()
+        if show_key_matches(results, self.matches, self.t):
             self._step(self.t("ho.step_pick"))
         else:
             self._step(self.t("ho.nothing_found"))
