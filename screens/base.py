@@ -50,8 +50,20 @@ class KioskScreenMixin:
         """The keys present changed; screens that read keys override this."""
 
     async def relabel(self) -> None:
-        """Show the screen again in the current language (after a language switch)."""
+        """Show the screen again in the current language (after a language switch), keeping
+        what the clerk typed, ticked or chose in the fields."""
+        from textual.widgets import Checkbox, Input, RadioButton, Select
+
+        fields = (Input, Checkbox, RadioButton, Select)
+        kept = {
+            widget.id: widget.value
+            for widget in self.query("*")  # type: ignore[attr-defined]
+            if isinstance(widget, fields) and widget.id
+        }
         await self.recompose()  # type: ignore[attr-defined]
+        for widget in self.query("*"):  # type: ignore[attr-defined]
+            if isinstance(widget, fields) and widget.id in kept:
+                widget.value = kept[widget.id]
 
 
 class KioskScreen(KioskScreenMixin, Screen[None]):

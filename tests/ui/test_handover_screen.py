@@ -136,3 +136,17 @@ async def test_a_different_key_inserted_stops_the_hand_over(context, operators) 
         assert isinstance(app.screen, HandoverScreen)
     state = context.store.query_one("SELECT state FROM keys WHERE token_serial = 'SN-01'")[0]
     assert state == "received"
+
+
+async def test_switching_language_keeps_what_was_typed(context, operators) -> None:
+    setup_records(context)
+    context.token_reader = MemoryTokenReader()
+    app = KioskApp(context)
+    async with app.run_test(size=(120, 44)) as pilot:
+        await start(pilot, context)
+        app.screen.query_one("#ho-agent-id").value = ID_NUMBER[:10]
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Agent's ID number" in screen_text(app)
+        assert app.screen.query_one("#ho-search").value == "华贸"
+        assert app.screen.query_one("#ho-agent-id").value == ID_NUMBER[:10]
