@@ -222,5 +222,22 @@ def _v4_case_search(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_workflows, _v3_reship, _v4_case_search]
+_V5 = """
+-- Finding a key by its serial as typed (any case) without reading the whole keys table.
+CREATE INDEX keys_serial_upper ON keys(upper(token_serial));
+"""
+
+
+def _v5_key_serial_search(conn: sqlite3.Connection) -> None:
+    for statement in _split_statements(_V5):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_initial,
+    _v2_workflows,
+    _v3_reship,
+    _v4_case_search,
+    _v5_key_serial_search,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,6 +13,8 @@ from kiosk.rules.tracking import parse_tracking_code
 from kiosk.services.enterprises import get_enterprise
 
 MAX_RESULTS = 50
+KEYS_BY_USCC = "SELECT id FROM keys WHERE enterprise_uscc = ? ORDER BY id"
+KEYS_BY_SERIAL = "SELECT id FROM keys WHERE upper(token_serial) = ? ORDER BY id"
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,9 @@ def find_keys(store: Store, text: str) -> list[KeyMatch]:
             )
         ]
     normal = normalize_code(query)
-    ids += [
-        r[0]
-        for r in store.query(
-            "SELECT id FROM keys WHERE enterprise_uscc = ? OR upper(token_serial) = ? ORDER BY id",
-            (normal, query.upper()),
-        )
-    ]
+    # Two indexed lookups (an OR of the two would read the whole keys table).
+    for sql, value in (KEYS_BY_USCC, normal), (KEYS_BY_SERIAL, query.upper()):
+        ids += [r[0] for r in store.query(sql, (value,))]
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     ids += [
         r[0]

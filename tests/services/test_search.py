@@ -32,3 +32,13 @@ def test_a_key_is_found_every_way(context, operators) -> None:
         assert [m.key.id for m in find_keys(context.store, text)] == [key_id], text
     assert find_keys(context.store, "") == []
     assert find_keys(context.store, "100%_") == []
+
+
+def test_key_lookups_use_an_index(context) -> None:
+    from kiosk.services.search import KEYS_BY_SERIAL, KEYS_BY_USCC
+
+    for sql in (KEYS_BY_USCC, KEYS_BY_SERIAL):
+        plan = " ".join(
+            str(tuple(r)) for r in context.store.query(f"EXPLAIN QUERY PLAN {sql}", ("x",))
+        )
+        assert "USING" in plan and "SCAN keys" not in plan, plan
