@@ -7,9 +7,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from devices.token import TokenSummary
     from kiosk.app import KioskApp
     from kiosk.context import KioskContext
+    from kiosk.services.agents import AgentCheck, Override
+    from kiosk.services.search import KeyMatch
     from screens.widgets.key_bar import KeyBar
 
 
@@ -45,6 +49,40 @@ class KioskScreenMixin:
         if with_demo_tray and self.context.demo_tray is not None:
             keys.append(("F9", "app.demo_tray", "keybar.demo_tray"))
         return KeyBar([(key, action, self.t(text)) for key, action, text in keys])
+
+    def check_agent_at_desk(
+        self, uscc: str, id_number: str, override: Override | None
+    ) -> AgentCheck:
+        """Check the person at the desk against the enterprise's authorised agents.
+
+        Raises:
+            KioskError: the message to show (bad ID number, not authorised, override refused).
+        """
+        from kiosk.services.agents import check_agent
+
+        context, operator = self.context, self.kiosk.operator
+        return check_agent(
+            context.store,
+            uscc=uscc,
+            id_number=id_number,
+            id_hash_key=context.id_hash_key,
+            operator=operator.username if operator else "",
+            now=context.clock(),
+            policy=context.lockout,
+            override=override,
+        )
+
+    def key_line(self, match: KeyMatch) -> Text:
+        """One line naming a found key: enterprise, USCC and serial."""
+        from rich.text import Text
+
+        key = match.key
+        name = match.enterprise.name if match.enterprise else key.enterprise_uscc
+        return Text(
+            self.t(
+                "ho.key_line", name=name, uscc=key.enterprise_uscc, serial=key.token_serial or "—"
+            )
+        )
 
     def tokens_changed(self, tokens: list[TokenSummary]) -> None:
         """The keys present changed; screens that read keys override this."""

@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 from data.models import Case, KeyState
 from devices.token import TokenError, TokenSummary
 from kiosk.errors import KioskError, ValidationError
-from kiosk.services.agents import AgentCheck, Override, check_agent
+from kiosk.services.agents import AgentCheck, Override
 from kiosk.services.cancellation import (
     KEY,
     SEALED_FORM,
@@ -177,17 +177,7 @@ class CancellationScreen(KioskScreen):
             self.query_one(f"#cx-reason-{reason}", RadioButton).value = False
         for document, _ in DOCUMENT_CHOICES:
             self.query_one(f"#cx-doc-{document}", Checkbox).value = False
-        name = match.enterprise.name if match.enterprise else match.key.enterprise_uscc
-        self.query_one("#cx-key", Static).update(
-            Text(
-                self.t(
-                    "ho.key_line",
-                    name=name,
-                    uscc=match.key.enterprise_uscc,
-                    serial=match.key.token_serial or "—",
-                )
-            )
-        )
+        self.query_one("#cx-key", Static).update(self.key_line(match))
         self.query_one("#cx-details").display = False
         self.query_one("#cx-agent-row").display = True
         self.query_one("#cx-agent-id", Input).focus()
@@ -210,19 +200,14 @@ class CancellationScreen(KioskScreen):
         )
 
     def _check_agent(self, override: Override | None) -> None:
-        operator, chosen, context = self.kiosk.operator, self.chosen, self.context
+        operator, chosen = self.kiosk.operator, self.chosen
         if operator is None or chosen is None:
             return
         try:
-            self.agent = check_agent(
-                context.store,
-                uscc=chosen.key.enterprise_uscc,
-                id_number=self.query_one("#cx-agent-id", Input).value,
-                id_hash_key=context.id_hash_key,
-                operator=operator.username,
-                now=context.clock(),
-                policy=context.lockout,
-                override=override,
+            self.agent = self.check_agent_at_desk(
+                chosen.key.enterprise_uscc,
+                self.query_one("#cx-agent-id", Input).value,
+                override,
             )
         except KioskError as error:
             self._error(error)

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from data.models import Case
 from devices.token import TokenError, TokenSummary
 from kiosk.errors import KioskError
-from kiosk.services.agents import AgentCheck, Override, check_agent
+from kiosk.services.agents import AgentCheck, Override
 from kiosk.services.handover import HANDABLE, hand_over
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
@@ -102,17 +102,7 @@ class HandoverScreen(KioskScreen):
         # A new key starts a new hand-over: nothing of the last one carries over.
         self.agent, self.case, self._busy = None, None, False
         self.chosen = match
-        name = match.enterprise.name if match.enterprise else match.key.enterprise_uscc
-        self.query_one("#ho-key", Static).update(
-            Text(
-                self.t(
-                    "ho.key_line",
-                    name=name,
-                    uscc=match.key.enterprise_uscc,
-                    serial=match.key.token_serial or "—",
-                )
-            )
-        )
+        self.query_one("#ho-key", Static).update(self.key_line(match))
         self.query_one("#ho-agent-row").display = True
         self.query_one("#ho-agent-id", Input).focus()
         self._step("ho.step_agent")
@@ -136,15 +126,10 @@ class HandoverScreen(KioskScreen):
         if operator is None or chosen is None:
             return
         try:
-            self.agent = check_agent(
-                context.store,
-                uscc=chosen.key.enterprise_uscc,
-                id_number=self.query_one("#ho-agent-id", Input).value,
-                id_hash_key=context.id_hash_key,
-                operator=operator.username,
-                now=context.clock(),
-                policy=context.lockout,
-                override=override,
+            self.agent = self.check_agent_at_desk(
+                chosen.key.enterprise_uscc,
+                self.query_one("#ho-agent-id", Input).value,
+                override,
             )
         except KioskError as error:
             self.query_one("#ho-step", Static).update(
