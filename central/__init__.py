@@ -1,0 +1,1 @@
+"""The reference central service: receives counters' events and (later) serves them changes."""
