@@ -1364,4 +1364,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "case.followed_up": ("已记录跟进，标记已解除。", "Follow-up recorded; the flag is cleared."),
     "keybar.follow_up": ("差评已跟进", "followed up"),
+    "cli.bad_counter": (
+        "窗口号应为1至99，输入为 {counter}。",
+        "The counter number is 1-99, not {counter}.",
+    ),
+    "cli.counter_exists": (
+        "{office} 的 {counter} 号窗口已登记。",
+        "Counter {counter} of {office} is already registered.",
+    ),
 }

@@ -128,6 +128,23 @@ def build_parser() -> argparse.ArgumentParser:
     daily.add_argument("--print", action="store_true", help="also print the daily summary receipt")
     daily.set_defaults(handler=command_report_daily)
 
+    central = commands.add_parser("central", help="the reference central API")
+    central_commands = central.add_subparsers(
+        dest="central_command", metavar="ACTION", required=True
+    )
+    serve = central_commands.add_parser("serve", help="run the central API")
+    serve.add_argument("--db", type=Path, required=True, help="the central SQLite file")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.set_defaults(handler=command_central_serve)
+    add_counter = central_commands.add_parser(
+        "add-counter", help="register a counter and print its token (shown once)"
+    )
+    add_counter.add_argument("--db", type=Path, required=True, help="the central SQLite file")
+    add_counter.add_argument("office", help="office code, e.g. BJ")
+    add_counter.add_argument("counter", type=int, help="counter number, 1-99")
+    add_counter.set_defaults(handler=command_central_add_counter)
+
     demo = commands.add_parser("demo", help="seed a demo counter and start it")
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="demo folder")
     demo.add_argument("--reset", action="store_true", help="start again from a fresh seed")
@@ -485,6 +502,32 @@ def _print_daily_summary(settings: Settings, report: DailyReport) -> int:
         )
         return 1
     say("report.printed", spec=str(spec), bytes=len(built.data))
+    return 0
+
+
+def command_central_serve(args: argparse.Namespace) -> int:
+    """Serve the reference central API until interrupted."""
+    from central.cli import serve
+
+    serve(args.db, args.host, args.port)
+    return 0
+
+
+def command_central_add_counter(args: argparse.Namespace) -> int:
+    """Register a counter; its bearer token is printed once and stored only as a hash."""
+    from central.cli import CounterExistsError, add_counter
+    from data.offices import find_office
+
+    office = find_office(args.office)
+    if office is None:
+        raise KioskError("cli.unknown_office", office=args.office)
+    if not 1 <= args.counter <= 99:
+        raise KioskError("cli.bad_counter", counter=args.counter)
+    try:
+        token = add_counter(args.db, office.code, args.counter)
+    except CounterExistsError:
+        raise KioskError("cli.counter_exists", office=office.code, counter=args.counter) from None
+    print(token)
     return 0
 
 
