@@ -7,6 +7,7 @@ happens next and by which working day, and the support contacts of PROCESS.md.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -235,11 +236,9 @@ def cert_check_receipt(facts: ReceiptFacts, paper_mm: int, native_qr: bool = Tru
 def unlock_slip(facts: ReceiptFacts, paper_mm: int, native_qr: bool = True) -> BuiltReceipt:
     """The PIN-unlock guidance slip, with the unlock system's address."""
     builder = ReceiptBuilder(paper_mm, native_qr)
-    with_url = ReceiptFacts(
-        **{
-            **facts.__dict__,
-            "extra_lines": (*facts.extra_lines, _t("receipt.unlock_system", url=UNLOCK_SYSTEM_URL)),
-        }
+    with_url = dataclasses.replace(
+        facts,
+        extra_lines=(*facts.extra_lines, _t("receipt.unlock_system", url=UNLOCK_SYSTEM_URL)),
     )
     _copy(builder, "receipt.title_unlock", with_url)
     return _built(builder)

@@ -11,6 +11,7 @@ from devices.printer import ReceiptPrinter
 from devices.token import TokenSummary
 from kiosk.config import Settings
 from kiosk.receipts import (
+    PAPER_LANGUAGE,
     BuiltReceipt,
     ReceiptFacts,
     cert_check_receipt,
@@ -22,7 +23,7 @@ from kiosk.services.cert_check import CertCheckReport
 from kiosk.services.receipts import PrintOutcome, send_receipt, store_receipt
 from kiosk.services.unlock_help import PROCEDURE_STEPS, UNLOCK_EMAIL_WORKDAYS
 
-PAPER = "zh"
+PAPER = PAPER_LANGUAGE
 
 
 def tracking_url(settings: Settings, code: str) -> str:
