@@ -1,21 +1,69 @@
-"""The central HTTP API (Starlette): ``GET /v1/health`` and ``POST /v1/events``."""
+"""The central HTTP API (FastAPI); its OpenAPI description is at ``/v1/openapi.json``.
+
+Counters (one bearer token each, belonging to an office) push their events and pull their
+office's changes; providers (their own tokens) put changes in and read refused events.
+Errors answer ``{"error": <code>, "detail": <plain words or a list>}``.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError
-from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 
-from central.db import hash_token, init_db, opened
-from central.ingest import BatchIn, BatchRejected, BatchResult, ingest_batch
+from central.changes import MAX_CHANGES_OUT, ChangesIn, ChangesPage, changes_since, put_changes
+from central.db import counters, events, hash_token, init_db, make_engine, providers
+from central.ingest import BatchIn, BatchRejected, ingest_batch
+
+RETRY_AFTER_SECONDS = 2
+"""What ``Retry-After`` says when the database is busy or out of reach."""
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, a short code and plain words."""
+
+    def __init__(
+        self,
+        status_code: int,
+        error: str,
+        detail: Any = "",
+        headers: dict[str, str] | None = None,
+        *,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(error)
+        self.status_code = status_code
+        self.error = error
+        self.detail = detail
+        self.headers = headers
+        self.extra = extra or {}
+
+
+class Unavailable(ApiError):
+    """The service cannot answer now; the client should retry after ``retry_after`` s."""
+
+    def __init__(self, retry_after: int = RETRY_AFTER_SECONDS, detail: str = "") -> None:
+        super().__init__(
+            503,
+            "unavailable",
+            detail or "the centre is busy; try again later",
+            {"Retry-After": str(retry_after)},
+        )
+
+
+FaultHook = Callable[[str], None]
+"""Called with the operation name ("events", "changes", ...) before each request is
+served; tests raise :class:`Unavailable` from it to stand for a busy centre."""
 
 
 @dataclass(frozen=True)
@@ -26,80 +74,233 @@ class Counter:
     counter_id: int
 
 
-def _error(status_code: int, error: str, **extra: Any) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status_code == 401 else None
-    return JSONResponse({"error": error, **extra}, status_code=status_code, headers=headers)
+class EventAnswer(BaseModel):
+    """What became of one event: stored, refused (with reason) or duplicate (held as)."""
+
+    uuid: str
+    status: Literal["stored", "refused", "duplicate"]
+    held: Literal["stored", "refused"]
+    reason: str | None = None
 
 
-def _bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        return None
-    return token
+class Head(BaseModel):
+    """The newest event of the counter's chain the centre holds."""
+
+    seq: int
+    hash: str
 
 
-def create_app(db_path: Path) -> Starlette:
-    """The central service on the SQLite database at ``db_path`` (created if missing)."""
-    init_db(db_path)
+class EventsAnswer(BaseModel):
+    """The answer of ``POST /v1/events``."""
 
-    def find_counter(token: str) -> Counter | None:
-        with opened(db_path) as conn:
-            row = conn.execute(
-                "SELECT office, counter_id FROM counters WHERE token_hash = ?",
-                (hash_token(token),),
-            ).fetchone()
-        return Counter(str(row[0]), int(row[1])) if row else None
+    results: list[EventAnswer]
+    head: Head
 
-    def store(batch: BatchIn) -> BatchResult:
-        with opened(db_path) as conn:
-            return ingest_batch(conn, batch)
 
-    async def authenticate(request: Request) -> Counter | JSONResponse:
-        token = _bearer_token(request)
-        if token is None:
-            return _error(401, "missing_token", detail="send Authorization: Bearer <token>")
-        counter = await run_in_threadpool(find_counter, token)
-        if counter is None:
-            return _error(401, "unknown_token", detail="this token is not known to the centre")
-        return counter
+class PutAnswer(BaseModel):
+    """The ids the changes were given."""
 
-    async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"ok": True})
+    ids: list[int]
 
-    async def post_events(request: Request) -> JSONResponse:
-        counter = await authenticate(request)
-        if isinstance(counter, JSONResponse):
-            return counter
-        try:
-            raw = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
-            return _error(422, "malformed", detail="the body is not JSON")
-        try:
-            batch = BatchIn.model_validate(raw)
-        except ValidationError as exc:
-            problems = exc.errors(include_url=False, include_context=False, include_input=False)
-            return _error(422, "malformed", detail=json.loads(json.dumps(problems, default=str)))
+
+class RefusedEvent(BaseModel):
+    """An event the centre holds as refused, for supervisors."""
+
+    uuid: str
+    office: str
+    counter_id: int
+    seq: int
+    kind: str
+    reason: str
+    received_at: str
+
+
+_bearer = HTTPBearer(auto_error=False, description="One token per counter or provider")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def counter_of(request: Request, credentials: Credentials) -> Counter:
+    """The counter the request's bearer token belongs to (401 without a known one)."""
+    token = _token(credentials)
+    with _engine(request).connect() as conn:
+        row = conn.execute(
+            select(counters.c.office, counters.c.counter_id).where(
+                counters.c.token_hash == hash_token(token)
+            )
+        ).first()
+    if row is None:
+        raise ApiError(401, "unknown_token", "this token is not known to the centre", _AUTH)
+    return Counter(str(row[0]), int(row[1]))
+
+
+def provider_of(request: Request, credentials: Credentials) -> str:
+    """The provider the request's bearer token belongs to (401 without a known one)."""
+    token = _token(credentials)
+    with _engine(request).connect() as conn:
+        row = conn.execute(
+            select(providers.c.name).where(providers.c.token_hash == hash_token(token))
+        ).first()
+    if row is None:
+        raise ApiError(401, "unknown_token", "this is not a provider's token", _AUTH)
+    return str(row[0])
+
+
+CounterDep = Annotated[Counter, Depends(counter_of)]
+ProviderDep = Annotated[str, Depends(provider_of)]
+
+
+def create_app(database: str | Path, *, fault_hook: FaultHook | None = None) -> FastAPI:
+    """The central service on a SQLite file path or a database URL (created if missing)."""
+    engine = make_engine(database)
+    init_db(engine)
+    app = FastAPI(
+        title="CA key counters: central API",
+        version="1",
+        description=__doc__,
+        openapi_url="/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    _install_error_handlers(app)
+
+    def hook(operation: str) -> None:
+        if fault_hook is not None:
+            fault_hook(operation)
+
+    @app.get("/v1/health", summary="Is the centre up", tags=["service"])
+    def health() -> dict[str, bool]:
+        return {"ok": True}
+
+    @app.post(
+        "/v1/events",
+        summary="Push a batch of one counter's events",
+        response_model_exclude_none=True,
+        tags=["counters"],
+        responses={
+            401: {"description": "No token, or an unknown one"},
+            403: {"description": "The batch is another counter's"},
+            409: {"description": "A gap in the sequence or a broken chain; nothing stored"},
+            422: {"description": "A malformed batch, or a uuid held with another body"},
+            503: {"description": "Busy; retry after the Retry-After seconds"},
+        },
+    )
+    def post_events(batch: BatchIn, counter: CounterDep) -> EventsAnswer:
+        """Store each new event once; answer per event stored, refused or duplicate."""
+        hook("events")
         if (batch.office, batch.counter_id) != (counter.office, counter.counter_id):
-            return _error(
+            raise ApiError(
                 403,
                 "forbidden",
-                detail=f"this token belongs to {counter.office} counter {counter.counter_id}",
+                f"this token belongs to {counter.office} counter {counter.counter_id}",
             )
         try:
-            result = await run_in_threadpool(store, batch)
+            result = ingest_batch(engine, batch)
         except BatchRejected as rejected:
-            return JSONResponse(rejected.body, status_code=rejected.status_code)
-        return JSONResponse(
-            {
-                "results": [{"uuid": r.uuid, "status": r.status} for r in result.results],
-                "head": {"seq": result.head_seq, "hash": result.head_hash},
-            }
+            raise ApiError(
+                rejected.status_code,
+                str(rejected.body.get("error", "rejected")),
+                rejected.body.get("detail", ""),
+                extra=rejected.body,
+            ) from None
+        return EventsAnswer(
+            results=[
+                EventAnswer(uuid=r.uuid, status=r.status, held=r.held, reason=r.reason)
+                for r in result.results
+            ],
+            head=Head(seq=result.head_seq, hash=result.head_hash),
         )
 
-    return Starlette(
-        routes=[
-            Route("/v1/health", health, methods=["GET"]),
-            Route("/v1/events", post_events, methods=["POST"]),
+    @app.get("/v1/changes", summary="What the counter must learn", tags=["counters"])
+    def get_changes(
+        counter: CounterDep,
+        since: Annotated[int, Query(ge=0, description="The cursor from the last answer")] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_OUT)] = 500,
+        office: Annotated[str | None, Query(description="Must be the token's office")] = None,
+    ) -> ChangesPage:
+        """The office's changes after the cursor, oldest first, and the next cursor."""
+        hook("changes")
+        if office is not None and office != counter.office:
+            raise ApiError(403, "forbidden", f"this token belongs to office {counter.office}")
+        return changes_since(engine, counter.office, since, limit)
+
+    @app.post("/v1/admin/changes", summary="Put changes in an office's feed", tags=["providers"])
+    def post_changes(body: ChangesIn, provider: ProviderDep) -> PutAnswer:
+        """Append expected keys, verdicts and directory entries, in the order given."""
+        hook("admin_changes")
+        return PutAnswer(ids=put_changes(engine, body, source=provider).ids)
+
+    @app.get("/v1/admin/refused", summary="Events held as refused", tags=["providers"])
+    def get_refused(
+        provider: ProviderDep, office: Annotated[str | None, Query()] = None
+    ) -> list[RefusedEvent]:
+        """Every event the centre took as refused, with its reason, oldest first."""
+        return refused_events(engine, office)
+
+    return app
+
+
+_AUTH = {"WWW-Authenticate": "Bearer"}
+
+
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or not credentials.credentials.strip():
+        raise ApiError(401, "missing_token", "send Authorization: Bearer <token>", _AUTH)
+    return credentials.credentials.strip()
+
+
+def refused_events(engine: Engine, office: str | None = None) -> list[RefusedEvent]:
+    """The events held as refused (of one office, or all), oldest first."""
+    query = select(
+        events.c.uuid,
+        events.c.office,
+        events.c.counter_id,
+        events.c.seq,
+        events.c.body_json,
+        events.c.reason,
+        events.c.received_at,
+    ).where(events.c.status == "refused")
+    if office is not None:
+        query = query.where(events.c.office == office)
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(events.c.received_at, events.c.seq)).all()
+    return [
+        RefusedEvent(
+            uuid=r[0],
+            office=r[1],
+            counter_id=int(r[2]),
+            seq=int(r[3]),
+            kind=str(json.loads(r[4]).get("kind", "")),
+            reason=r[5] or "",
+            received_at=r[6],
+        )
+        for r in rows
+    ]
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        body = {**exc.extra, "error": exc.error, "detail": exc.detail}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in exc.errors()
         ]
-    )
+        return JSONResponse({"error": "malformed", "detail": problems}, status_code=422)
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        return JSONResponse(
+            {"error": "unavailable", "detail": "the centre's database is busy or out of reach"},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )

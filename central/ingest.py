@@ -1,18 +1,19 @@
 """Taking in a batch of one counter's events: idempotent by uuid, refused on a gap or a
-broken chain, all or nothing.
+broken chain, all or nothing; an event that breaks a business rule is kept as refused.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from sqlalchemy import Connection, Engine, insert, select, update
 
-from central.db import write_transaction
+from central.db import counters, events, write_transaction
+from central.rules import refusal_reason
 from data.audit import canonical_payload, event_hash
 
 MAX_BATCH = 1000
@@ -70,10 +71,17 @@ class BatchIn(BaseModel):
 
 @dataclass(frozen=True)
 class EventResult:
-    """What became of one event of the batch."""
+    """What became of one event of the batch.
+
+    ``status`` is ``stored`` or ``refused`` for an event new to the centre, ``duplicate``
+    for one it already had; ``held`` is the state the centre keeps it in and ``reason``
+    why it was refused.
+    """
 
     uuid: str
-    status: Literal["stored", "duplicate"]
+    status: Literal["stored", "refused", "duplicate"]
+    held: Literal["stored", "refused"]
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,41 +106,44 @@ def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def ingest_batch(conn: sqlite3.Connection, batch: BatchIn) -> BatchResult:
+def ingest_batch(engine: Engine, batch: BatchIn) -> BatchResult:
     """Store the batch's new events in one transaction, or raise :class:`BatchRejected`.
 
     An event whose uuid is already held with the same body (same counter too) is a
     duplicate, and is answered as such. Any other event must continue the counter's chain:
     next sequence number, previous hash equal to the head, and a hash that recomputes.
+    A new event that breaks a business rule (:func:`central.rules.refusal_reason`) is
+    stored as ``refused`` with its reason and still moves the head.
     """
     office, counter_id = batch.office, batch.counter_id
     results: list[EventResult] = []
-    with write_transaction(conn):
+    new_rows: list[dict[str, Any]] = []
+    with write_transaction(engine) as conn:
         head = conn.execute(
-            "SELECT head_seq, head_hash FROM counters WHERE office = ? AND counter_id = ?",
-            (office, counter_id),
-        ).fetchone()
+            select(counters.c.head_seq, counters.c.head_hash)
+            .where(counters.c.office == office, counters.c.counter_id == counter_id)
+            .with_for_update()
+        ).first()
         if head is None:
             raise BatchRejected(403, {"error": "unknown_counter"})
         head_seq, head_hash = int(head[0]), str(head[1])
+        held = _held_events(conn, [event.uuid for event in batch.events])
         received_at = _utc_now()
         for event in batch.events:
             body = event.canonical_json()
-            held = conn.execute(
-                "SELECT office, counter_id, body_json FROM events WHERE uuid = ?", (event.uuid,)
-            ).fetchone()
-            if held is not None:
-                if (held[0], held[1], held[2]) == (office, counter_id, body):
-                    results.append(EventResult(event.uuid, "duplicate"))
-                    continue
-                raise BatchRejected(
-                    422,
-                    {
-                        "error": "uuid_conflict",
-                        "uuid": event.uuid,
-                        "detail": "this uuid is already held with a different body",
-                    },
-                )
+            known = held.get(event.uuid)
+            if known is not None:
+                if (known.office, known.counter_id, known.body_json) != (office, counter_id, body):
+                    raise BatchRejected(
+                        422,
+                        {
+                            "error": "uuid_conflict",
+                            "uuid": event.uuid,
+                            "detail": "this uuid is already held with a different body",
+                        },
+                    )
+                results.append(EventResult(event.uuid, "duplicate", known.status, known.reason))
+                continue
             expected_seq = head_seq + 1
             problem = _chain_problem(event, expected_seq, head_hash)
             if problem is not None:
@@ -146,18 +157,54 @@ def ingest_batch(conn: sqlite3.Connection, batch: BatchIn) -> BatchResult:
                         "detail": detail,
                     },
                 )
-            conn.execute(
-                "INSERT INTO events (uuid, office, counter_id, seq, body_json, status, reason,"
-                " received_at) VALUES (?, ?, ?, ?, ?, 'stored', NULL, ?)",
-                (event.uuid, office, counter_id, event.seq, body, received_at),
-            )
+            reason = refusal_reason(event.kind, event.payload, event.at)
+            status: Literal["stored", "refused"] = "stored" if reason is None else "refused"
+            row = {
+                "uuid": event.uuid,
+                "office": office,
+                "counter_id": counter_id,
+                "seq": event.seq,
+                "body_json": body,
+                "status": status,
+                "reason": reason,
+                "received_at": received_at,
+            }
+            new_rows.append(row)
+            held[event.uuid] = _Held(office, counter_id, body, status, reason)
             head_seq, head_hash = event.seq, event.hash
-            results.append(EventResult(event.uuid, "stored"))
-        conn.execute(
-            "UPDATE counters SET head_seq = ?, head_hash = ? WHERE office = ? AND counter_id = ?",
-            (head_seq, head_hash, office, counter_id),
-        )
+            results.append(EventResult(event.uuid, status, status, reason))
+        if new_rows:
+            conn.execute(insert(events), new_rows)
+            conn.execute(
+                update(counters)
+                .where(counters.c.office == office, counters.c.counter_id == counter_id)
+                .values(head_seq=head_seq, head_hash=head_hash)
+            )
     return BatchResult(results, head_seq, head_hash)
+
+
+@dataclass(frozen=True)
+class _Held:
+    office: str
+    counter_id: int
+    body_json: str
+    status: Literal["stored", "refused"]
+    reason: str | None
+
+
+def _held_events(conn: Connection, uuids: list[str]) -> dict[str, _Held]:
+    """The events of these uuids the centre already holds, by uuid."""
+    rows = conn.execute(
+        select(
+            events.c.uuid,
+            events.c.office,
+            events.c.counter_id,
+            events.c.body_json,
+            events.c.status,
+            events.c.reason,
+        ).where(events.c.uuid.in_(sorted(set(uuids))))
+    )
+    return {r[0]: _Held(r[1], int(r[2]), r[3], r[4], r[5]) for r in rows}
 
 
 def _chain_problem(event: EventIn, expected_seq: int, head_hash: str) -> tuple[str, str] | None:

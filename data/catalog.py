@@ -1372,4 +1372,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{office} 的 {counter} 号窗口已登记。",
         "Counter {counter} of {office} is already registered.",
     ),
+    "cli.provider_name_required": ("请给出提供方名称。", "Give the provider a name."),
+    "cli.provider_exists": ("提供方 {name} 已登记。", "Provider {name} is already registered."),
+    "cli.refused_count": ("中心拒收的事件：{count} 条。", "Events the centre refused: {count}."),
 }

@@ -133,17 +133,30 @@ def build_parser() -> argparse.ArgumentParser:
         dest="central_command", metavar="ACTION", required=True
     )
     serve = central_commands.add_parser("serve", help="run the central API")
-    serve.add_argument("--db", type=Path, required=True, help="the central SQLite file")
+    db_help = "the central SQLite file, or a postgresql:// URL"
+    serve.add_argument("--db", required=True, help=db_help)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(handler=command_central_serve)
     add_counter = central_commands.add_parser(
         "add-counter", help="register a counter and print its token (shown once)"
     )
-    add_counter.add_argument("--db", type=Path, required=True, help="the central SQLite file")
+    add_counter.add_argument("--db", required=True, help=db_help)
     add_counter.add_argument("office", help="office code, e.g. BJ")
     add_counter.add_argument("counter", type=int, help="counter number, 1-99")
     add_counter.set_defaults(handler=command_central_add_counter)
+    add_provider = central_commands.add_parser(
+        "add-provider", help="register the key provider's side and print its token (shown once)"
+    )
+    add_provider.add_argument("--db", required=True, help=db_help)
+    add_provider.add_argument("name", help="a name for the provider, e.g. ca-provider")
+    add_provider.set_defaults(handler=command_central_add_provider)
+    refused = central_commands.add_parser(
+        "refused", help="list the events the centre took as refused, with the reason"
+    )
+    refused.add_argument("--db", required=True, help=db_help)
+    refused.add_argument("--office", help="only this office")
+    refused.set_defaults(handler=command_central_refused)
 
     demo = commands.add_parser("demo", help="seed a demo counter and start it")
     demo.add_argument("--dir", type=Path, default=Path("var/demo"), help="demo folder")
@@ -528,6 +541,40 @@ def command_central_add_counter(args: argparse.Namespace) -> int:
     except CounterExistsError:
         raise KioskError("cli.counter_exists", office=office.code, counter=args.counter) from None
     print(token)
+    return 0
+
+
+def command_central_add_provider(args: argparse.Namespace) -> int:
+    """Register the provider side; its bearer token is printed once."""
+    from central.cli import CounterExistsError, add_provider
+
+    try:
+        token = add_provider(args.db, args.name.strip())
+    except ValueError:
+        raise KioskError("cli.provider_name_required") from None
+    except CounterExistsError:
+        raise KioskError("cli.provider_exists", name=args.name) from None
+    print(token)
+    return 0
+
+
+def command_central_refused(args: argparse.Namespace) -> int:
+    """Print the events the centre holds as refused, one per line, oldest first."""
+    from central.app import refused_events
+    from central.db import init_db, make_engine
+
+    engine = make_engine(args.db)
+    try:
+        init_db(engine)
+        listed = refused_events(engine, args.office)
+    finally:
+        engine.dispose()
+    for event in listed:
+        print(
+            f"{event.received_at}  {event.office}-{event.counter_id:02d} #{event.seq}"
+            f"  {event.kind}  {event.reason}"
+        )
+    say("cli.refused_count", count=len(listed))
     return 0
 
 

@@ -7,6 +7,7 @@ set -euo pipefail
 # openssl: SM2 certificates; gcc, libc6-dev: the misbehaving test module (tests/fixtures).
 packages=(softhsm2 opensc openssl gcc libc6-dev)
 packages+=(zbar-tools fonts-wqy-microhei)  # receipt preview: zbarimg (tests), a Chinese font
+packages+=(postgresql)  # a throwaway server for the central service's PostgreSQL tests
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

@@ -9,7 +9,7 @@ from data.audit import GENESIS_HASH, canonical_payload, event_hash
 
 
 def make_events(
-    count: int, *, start_seq: int = 1, prev_hash: str = GENESIS_HASH, kind: str = "case_opened"
+    count: int, *, start_seq: int = 1, prev_hash: str = GENESIS_HASH, kind: str = "case.opened"
 ) -> list[dict[str, Any]]:
     """``count`` events continuing a chain whose last event had ``start_seq - 1``/``prev_hash``."""
     events: list[dict[str, Any]] = []

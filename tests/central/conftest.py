@@ -11,16 +11,17 @@ import pytest
 from starlette.applications import Starlette
 
 from central.app import create_app
-from central.cli import add_counter
+from central.cli import add_counter, add_provider
 
 
 @dataclass(frozen=True)
 class Tokens:
-    """Bearer tokens: Beijing counters 1 and 2, Shanghai counter 1."""
+    """Bearer tokens: Beijing counters 1 and 2, Shanghai counter 1, the key provider."""
 
     bj1: str
     bj2: str
     sh1: str
+    provider: str
 
 
 def auth(token: str) -> dict[str, str]:
@@ -41,6 +42,7 @@ def tokens(db_path: Path) -> Tokens:
         bj1=add_counter(db_path, "BJ", 1),
         bj2=add_counter(db_path, "BJ", 2),
         sh1=add_counter(db_path, "SH", 1),
+        provider=add_provider(db_path, "provider"),
     )
 
 

@@ -105,9 +105,9 @@ async def test_stored_then_duplicate_in_same_batch_and_later(
     assert response.status_code == 200
     assert response.json() == {
         "results": [
-            {"uuid": events[0]["uuid"], "status": "stored"},
-            {"uuid": events[1]["uuid"], "status": "stored"},
-            {"uuid": events[0]["uuid"], "status": "duplicate"},
+            {"uuid": events[0]["uuid"], "status": "stored", "held": "stored"},
+            {"uuid": events[1]["uuid"], "status": "stored", "held": "stored"},
+            {"uuid": events[0]["uuid"], "status": "duplicate", "held": "stored"},
         ],
         "head": {"seq": 2, "hash": events[1]["hash"]},
     }
