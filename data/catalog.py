@@ -1375,4 +1375,79 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.provider_name_required": ("请给出提供方名称。", "Give the provider a name."),
     "cli.provider_exists": ("提供方 {name} 已登记。", "Provider {name} is already registered."),
     "cli.refused_count": ("中心拒收的事件：{count} 条。", "Events the centre refused: {count}."),
+    # --- sync with the central API (issue 6) ---
+    "status.sync_last": ("上次成功 {time}", "last success {time}"),
+    "status.sync_never": ("尚未成功同步", "not synced yet"),
+    "status.sync_refused": ("中心拒收 {count} 条", "{count} refused by the centre"),
+    "sync.not_configured": (
+        "未配置中心地址（[central] url）。",
+        "No central address is set ([central] url).",
+    ),
+    "sync.no_token": (
+        "缺少本窗口的访问令牌：请设置环境变量 KIOSK_CENTRAL_TOKEN。",
+        "This counter's token is missing: set the KIOSK_CENTRAL_TOKEN environment variable.",
+    ),
+    "sync.timeout": (
+        "中心在规定时间内没有应答，稍后重试。",
+        "The centre did not answer in time; will try again.",
+    ),
+    "sync.unreachable": ("无法连接中心，稍后重试。", "Cannot reach the centre; will try again."),
+    "sync.connection_lost": (
+        "与中心的连接中断，稍后重试。",
+        "The connection to the centre broke; will try again.",
+    ),
+    "sync.busy": (
+        "中心繁忙（{status}），稍后重试。",
+        "The centre is busy ({status}); will try again.",
+    ),
+    "sync.bad_answer": (
+        "中心的应答无法识别，稍后重试。",
+        "The centre's answer could not be read; will try again.",
+    ),
+    "sync.tls": (
+        "中心的证书无法验证，同步已停止：请检查地址和 [central] ca_file。",
+        "The centre's certificate cannot be verified, so sync has stopped: check the address"
+        " and [central] ca_file.",
+    ),
+    "sync.auth": (
+        "中心不认可本窗口的访问令牌，同步已停止：请检查 KIOSK_CENTRAL_TOKEN。",
+        "The centre does not accept this counter's token, so sync has stopped: check"
+        " KIOSK_CENTRAL_TOKEN.",
+    ),
+    "sync.forbidden": (
+        "令牌不属于本窗口或本单位，同步已停止：请检查 [counter] 设置和令牌。（{detail}）",
+        "The token belongs to another counter or office, so sync has stopped: check [counter]"
+        " and the token. ({detail})",
+    ),
+    "sync.chain": (
+        "中心保存的本窗口记录与本地不一致，同步已停止：请联系主管。（{detail}）",
+        "The centre holds a different history for this counter, so sync has stopped: call the"
+        " supervisor. ({detail})",
+    ),
+    "sync.malformed": (
+        "中心拒绝了本批数据，同步已停止：请联系技术支持。（{detail}）",
+        "The centre refused this batch as malformed, so sync has stopped: call support. ({detail})",
+    ),
+    "sync.unexpected": (
+        "中心返回了意外的应答 {status}，同步已停止。（{detail}）",
+        "The centre gave an unexpected answer {status}, so sync has stopped. ({detail})",
+    ),
+    "sync.change_unknown": ("未知的变更类型 {kind}", "unknown change kind {kind}"),
+    "sync.change_malformed": ("变更内容不完整或格式错误", "the change is incomplete or malformed"),
+    "sync.done": (
+        "同步完成：上传 {pushed} 条（其中中心拒收 {refused} 条），接收变更 {pulled} 条，待上传 {backlog} 条。",
+        "Sync done: {pushed} events sent ({refused} refused by the centre), {pulled} changes"
+        " received, {backlog} waiting.",
+    ),
+    "sync.failed": (
+        "同步未完成：{problem} 待上传 {backlog} 条。",
+        "Sync did not finish: {problem} {backlog} waiting.",
+    ),
+    "sync.status_line": (
+        "待上传 {backlog} 条；中心拒收 {refused} 条；上次成功：{last}；最近问题：{problem}",
+        "Waiting: {backlog}; refused by the centre: {refused}; last success: {last}; last"
+        " problem: {problem}",
+    ),
+    "sync.none": ("无", "none"),
+    "sync.refused_line": ("#{seq} {at} {kind}：{reason}", "#{seq} {at} {kind}: {reason}"),
 }

@@ -233,11 +233,27 @@ def _v5_key_serial_search(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+_V6 = """
+-- What the centre said of each event it confirmed: 'stored', or 'refused' with its reason
+-- (a business rule it breaks); the sync cursor and last results live in meta.
+ALTER TABLE events ADD COLUMN sync_status TEXT
+    CHECK (sync_status IS NULL OR sync_status IN ('stored', 'refused'));
+ALTER TABLE events ADD COLUMN sync_note TEXT;
+CREATE INDEX events_refused ON events(seq) WHERE sync_status = 'refused';
+"""
+
+
+def _v6_sync_answers(conn: sqlite3.Connection) -> None:
+    for statement in _split_statements(_V6):
+        conn.execute(statement)
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial,
     _v2_workflows,
     _v3_reship,
     _v4_case_search,
     _v5_key_serial_search,
+    _v6_sync_answers,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit_commands.add_parser("verify", help="walk the event hash chain")
     _config_argument(verify)
     verify.set_defaults(handler=command_audit_verify)
+
+    sync = commands.add_parser("sync", help="send the outbox to the centre, fetch its changes")
+    _config_argument(sync)
+    mode = sync.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--once", action="store_true", help="one pass; exit 0 when all went, 1 otherwise"
+    )
+    mode.add_argument("--status", action="store_true", help="show the backlog and refused events")
+    sync.set_defaults(handler=command_sync)
 
     operator = commands.add_parser("operator", help="list or add operator accounts")
     operator_commands = operator.add_subparsers(
@@ -289,6 +299,79 @@ def command_audit_verify(args: argparse.Namespace) -> int:
         return 0
     say("audit.verify_broken", seq=report.bad_seq, problem=report.problem)
     return 1
+
+
+def command_sync(args: argparse.Namespace) -> int:
+    """Sync once (``--once``), show the state (``--status``), or keep syncing until Ctrl+C."""
+    from data.sync import refused_events, sync_pass, sync_status
+    from kiosk.services.sync_apply import change_applier
+    from kiosk.sync_setup import backoff_of, client_of, plan_of
+
+    settings = load_settings(args.config)
+    store = open_store(settings.database.path, settings.database.busy_timeout_ms)
+    language = cli_language()
+    try:
+        if args.status:
+            status = store.read(sync_status)
+            problem = (
+                translate(status.last_error[0], language, **status.last_error[1])
+                if status.last_error
+                else translate("sync.none", language)
+            )
+            say(
+                "sync.status_line",
+                backlog=status.backlog,
+                refused=status.refused,
+                last=status.last_success or translate("sync.none", language),
+                problem=problem,
+            )
+            for event in store.read(refused_events):
+                say(
+                    "sync.refused_line",
+                    seq=event.seq,
+                    at=event.at,
+                    kind=event.kind,
+                    reason=event.reason,
+                )
+            return 0
+        plan, backoff = plan_of(settings), backoff_of(settings)
+        with client_of(settings) as client:
+            apply = change_applier(store, china_now)
+            while True:
+                report = sync_pass(
+                    store,
+                    client,
+                    plan,
+                    apply,
+                    china_now,
+                    retries=settings.central.retries,
+                    backoff=backoff,
+                )
+                if report.problem is None:
+                    say(
+                        "sync.done",
+                        pushed=report.pushed,
+                        refused=report.refused,
+                        pulled=report.pulled,
+                        backlog=report.backlog,
+                    )
+                else:
+                    print(
+                        translate(
+                            "sync.failed",
+                            language,
+                            problem=report.problem.message(language),
+                            backlog=report.backlog,
+                        ),
+                        file=sys.stderr,
+                    )
+                if args.once:
+                    return 0 if report.ok else 1
+                time.sleep(settings.central.interval_s)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        store.close()
 
 
 def command_operator_list(args: argparse.Namespace) -> int:

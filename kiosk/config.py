@@ -127,6 +127,22 @@ class CentralSettings(_Section):
     """Bearer token of this counter; the environment variable KIOSK_CENTRAL_TOKEN overrides it."""
     tracking_url: str = "https://www.licence.org.cn/track/"
     """Prefix of the tracking URL encoded in receipt QR codes."""
+    ca_file: Path | None = None
+    """A CA bundle to trust for the centre's certificate instead of the system's."""
+    batch_size: Annotated[int, Field(ge=1, le=1000)] = 200
+    """Events per push request (the centre takes at most 1000)."""
+    pull_limit: Annotated[int, Field(ge=1, le=1000)] = 500
+    """Changes per pull request."""
+    timeout_s: Annotated[float, Field(gt=0, le=300)] = 10.0
+    """The longest one request may take."""
+    interval_s: Annotated[float, Field(ge=1, le=86400)] = 30.0
+    """How often the kiosk syncs while all is well."""
+    backoff_base_s: Annotated[float, Field(gt=0, le=3600)] = 2.0
+    """The first wait after a failed sync; it doubles each time, with jitter."""
+    backoff_cap_s: Annotated[float, Field(gt=0, le=86400)] = 300.0
+    """The longest wait between tries."""
+    retries: Annotated[int, Field(ge=0, le=20)] = 3
+    """How many times ``kiosk sync --once`` tries again before giving up."""
 
     @field_validator("url")
     @classmethod
@@ -230,6 +246,8 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
     env_token = os.environ.get(CENTRAL_TOKEN_ENV)
     if env_token:
         central = central.model_copy(update={"token": env_token})
+    if central.ca_file is not None:
+        central = central.model_copy(update={"ca_file": resolve(central.ca_file)})
     token = settings.token
     if token.module is not None and not token.module.is_absolute():
         token = token.model_copy(update={"module": resolve(token.module)})
@@ -279,6 +297,8 @@ paper_width_mm = 80
 [central]
 url = ""                   # e.g. https://hub.example.gov.cn
 # token: set KIOSK_CENTRAL_TOKEN in the environment rather than here
+# ca_file = "hub-ca.pem"   # trust this CA for the hub's certificate (a private PKI)
+# batch_size = 200         # events per request; interval_s = 30; timeout_s = 10
 
 [rules]
 notice_deadline_workdays = 2

@@ -1,0 +1,234 @@
+"""The HTTP side of sync: the central API's two counter routes, and every way a request
+can fail turned into a :class:`SyncProblem` with plain words.
+
+A problem is either worth retrying (the network, a busy centre, a garbled answer) or
+needs a person (a wrong token or certificate, a refused batch): :attr:`SyncProblem.retry`.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
+from pydantic import ValidationError as PydanticValidationError
+
+from kiosk.errors import KioskError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+RETRY_AFTER_CAP_S = 3600.0
+"""A Retry-After longer than this is read as this (a garbled header must not stall sync)."""
+
+
+class SyncProblem(KioskError):
+    """Sync could not finish; ``retry`` says whether trying again later can help.
+
+    Attributes:
+        retry: True for the network, a busy centre or a garbled answer; False when a
+            person must act (token, certificate, a batch the centre refuses).
+        retry_after: seconds the centre asked to wait (``Retry-After``), or None.
+    """
+
+    def __init__(
+        self, key: str, *, retry: bool, retry_after: float | None = None, **params: Any
+    ) -> None:
+        super().__init__(key, **params)
+        self.retry = retry
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where and how to reach the centre.
+
+    Attributes:
+        url: base URL (``https://...``).
+        token: this counter's bearer token.
+        timeout_s: the longest one request may take, connect to last byte.
+        ca_file: a CA bundle to trust instead of the system's (a private PKI), or None.
+    """
+
+    url: str
+    token: str
+    timeout_s: float = 10.0
+    ca_file: Path | None = None
+
+
+class EventResultIn(BaseModel):
+    """The centre's word on one event."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    uuid: StrictStr
+    status: StrictStr
+    held: StrictStr
+    reason: StrictStr | None = None
+
+
+class EventsAnswerIn(BaseModel):
+    """The centre's answer to a pushed batch."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    results: list[EventResultIn]
+
+
+class ChangeIn(BaseModel):
+    """One change the centre sends down."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: StrictInt
+    kind: StrictStr
+    data: dict[str, Any]
+
+
+class ChangesPageIn(BaseModel):
+    """A page of changes and the cursor after it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    changes: list[ChangeIn]
+    next: StrictInt
+    more: StrictBool
+
+
+class CentralClient:
+    """The two requests a counter makes; one keep-alive connection, closed by :meth:`close`.
+
+    Args:
+        endpoint: where the centre is.
+        transport: an httpx transport to use instead of the network (in-process tests).
+    """
+
+    def __init__(self, endpoint: Endpoint, transport: httpx.BaseTransport | None = None) -> None:
+        verify: ssl.SSLContext | bool = True
+        if endpoint.ca_file is not None:
+            verify = ssl.create_default_context(cafile=str(endpoint.ca_file))
+        self._http = httpx.Client(
+            base_url=endpoint.url,
+            timeout=endpoint.timeout_s,
+            verify=verify,
+            headers={"Authorization": f"Bearer {endpoint.token}"},
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._http.close()
+
+    def __enter__(self) -> CentralClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def post_events(self, body: dict[str, Any]) -> EventsAnswerIn:
+        """Push one batch; the answer says per event stored, refused or duplicate."""
+        answer = self._send("POST", "/v1/events", json=body)
+        return _parse(EventsAnswerIn, answer)
+
+    def get_changes(self, since: int, limit: int) -> ChangesPageIn:
+        """The changes after ``since`` for this counter's office."""
+        answer = self._send("GET", "/v1/changes", params={"since": since, "limit": limit})
+        return _parse(ChangesPageIn, answer)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TimeoutException:
+            raise SyncProblem("sync.timeout", retry=True) from None
+        except httpx.ConnectError as error:
+            if _is_certificate_problem(error):
+                raise SyncProblem("sync.tls", retry=False, problem=_first_line(error)) from None
+            raise SyncProblem("sync.unreachable", retry=True, problem=_first_line(error)) from None
+        except httpx.TransportError as error:
+            raise SyncProblem(
+                "sync.connection_lost", retry=True, problem=_first_line(error)
+            ) from None
+        if response.status_code >= 400:
+            raise _problem_of(response)
+        return response
+
+
+def _parse(model: type[ModelT], response: httpx.Response) -> ModelT:
+    try:
+        return model.model_validate_json(response.content)
+    except PydanticValidationError:
+        raise SyncProblem("sync.bad_answer", retry=True, status=response.status_code) from None
+
+
+def _problem_of(response: httpx.Response) -> SyncProblem:
+    """The problem an error answer stands for."""
+    status = response.status_code
+    detail = _detail(response)
+    if status == 401:
+        return SyncProblem("sync.auth", retry=False)
+    if status == 403:
+        return SyncProblem("sync.forbidden", retry=False, detail=detail)
+    if status == 409:
+        return SyncProblem("sync.chain", retry=False, detail=detail)
+    if status == 422:
+        return SyncProblem("sync.malformed", retry=False, detail=detail)
+    if status in (408, 429) or status >= 500:
+        return SyncProblem(
+            "sync.busy",
+            retry=True,
+            retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+            status=status,
+        )
+    return SyncProblem("sync.unexpected", retry=False, status=status, detail=detail)
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds (delay-seconds or an HTTP date), capped; None if absent
+    or unreadable."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return min(float(text), RETRY_AFTER_CAP_S)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), RETRY_AFTER_CAP_S)
+
+
+def _detail(response: httpx.Response) -> str:
+    """The centre's plain words on an error, short, or ""."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    detail = body.get("detail") or body.get("error") or ""
+    if not isinstance(detail, str):
+        detail = body.get("error", "")
+    return str(detail)[:200]
+
+
+def _is_certificate_problem(error: BaseException) -> bool:
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        if isinstance(seen, ssl.SSLError) and "CERTIFICATE" in str(seen).upper():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(error)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:200]
