@@ -17,9 +17,17 @@ from central.app import FaultHook, create_app
 class CentralServer:
     """A running central service; :meth:`stop` and :meth:`start` again on the same port."""
 
-    def __init__(self, database: str | Path, fault_hook: FaultHook | None = None) -> None:
+    def __init__(
+        self,
+        database: str | Path,
+        fault_hook: FaultHook | None = None,
+        *,
+        tls: tuple[Path, Path] | None = None,
+    ) -> None:
+        """``tls``: (certificate chain file, key file) to serve HTTPS instead of HTTP."""
         self.database = database
         self.fault_hook = fault_hook
+        self.tls = tls
         probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         probe.bind(("127.0.0.1", 0))
         self.port: int = probe.getsockname()[1]
@@ -31,7 +39,7 @@ class CentralServer:
     @property
     def url(self) -> str:
         """The base URL, e.g. ``http://127.0.0.1:41234``."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         """Serve until :meth:`stop`; returns once uvicorn accepts connections."""
@@ -39,7 +47,14 @@ class CentralServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", self.port))
         app = create_app(self.database, fault_hook=self.fault_hook)
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_keep_alive=5)
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            lifespan="off",
+            timeout_keep_alive=5,
+            ssl_certfile=str(self.tls[0]) if self.tls else None,
+            ssl_keyfile=str(self.tls[1]) if self.tls else None,
+        )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
