@@ -34,7 +34,6 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from data.audit import GENESIS_HASH
 
@@ -118,10 +117,11 @@ def make_engine(database: str | Path) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        # NullPool: a connection per use, so no file handle outlives a request or a test.
+        # Pooled connections: closing the last connection to a WAL file checkpoints and
+        # deletes the WAL (with fsyncs), which a connection per request would pay each time.
         engine = create_engine(
             url,
-            poolclass=NullPool,
+            pool_size=8,
             connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         )
         _take_over_sqlite_transactions(engine)

@@ -1435,7 +1435,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sync.change_unknown": ("未知的变更类型 {kind}", "unknown change kind {kind}"),
     "sync.change_malformed": ("变更内容不完整或格式错误", "the change is incomplete or malformed"),
     "sync.done": (
-        "同步完成：上传 {pushed} 条（其中中心拒收 {refused} 条），接收变更 {pulled} 条，待上传 {backlog} 条。",
+        "同步完成：上传 {pushed} 条（其中中心拒收 {refused} 条），"
+        "接收变更 {pulled} 条，待上传 {backlog} 条。",
         "Sync done: {pushed} events sent ({refused} refused by the centre), {pulled} changes"
         " received, {backlog} waiting.",
     ),
@@ -1450,4 +1451,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "sync.none": ("无", "none"),
     "sync.refused_line": ("#{seq} {at} {kind}：{reason}", "#{seq} {at} {kind}: {reason}"),
+    "sync.internal": (
+        "同步时本机出错（{problem}），稍后重试。",
+        "Sync failed on this machine ({problem}); will try again.",
+    ),
 }

@@ -206,7 +206,7 @@ def sync_pass(
     sleep: Callable[[float], None] = time.sleep,
     max_batches: int | None = None,
 ) -> SyncReport:
-    """Push the whole outbox, then pull every waiting change.
+    """Push the whole outbox, pull every waiting change, then push what they wrote.
 
     A problem worth retrying is retried up to ``retries`` times, waiting as ``backoff``
     says; one that needs a person ends the pass at once. The last problem, if any, is
@@ -217,10 +217,11 @@ def sync_pass(
     attempt = 0
     batches = 0
     problem: SyncProblem | None = None
-    pushing = True
+    # push, then pull, then push again what applying the changes wrote
+    phase, last_phase = "push", "pull"
     while True:
         try:
-            if pushing:
+            if phase == "push":
                 if max_batches is not None and batches >= max_batches:
                     break
                 report = push_batch(store, client, plan, clock())
@@ -228,12 +229,16 @@ def sync_pass(
                 pushed += report.pushed
                 refused += report.refused
                 if report.pushed == 0:
-                    pushing = False
+                    if last_phase == "push":
+                        break
+                    phase = "pull"
             else:
                 count, more = pull_page(store, client, plan, apply, clock())
                 pulled += count
                 if not more:
-                    break
+                    if pulled == 0:
+                        break
+                    phase = last_phase = "push"
             attempt = 0
         except SyncProblem as failure:
             problem = failure

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import ClassVar
@@ -12,10 +13,15 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from data.models import Operator
+from data.sync import record_outcome, sync_pass
+from data.sync_client import CentralClient, SyncProblem
 from devices.printer import PrinterState
 from devices.token import TokenError, TokenSummary
 from kiosk.context import KioskContext
+from kiosk.errors import KioskError
+from kiosk.services.sync_apply import change_applier
 from kiosk.status import status_items
+from kiosk.sync_setup import backoff_of, endpoint_of, plan_of
 from screens.base import KioskScreenMixin
 from screens.lock import LockScreen
 from screens.login import LoginScreen
@@ -49,6 +55,7 @@ class KioskApp(App[None]):
         self._poll_now = threading.Event()
         self._force_report = False
         self._stop_watching = threading.Event()
+        self._sync_now = threading.Event()
 
     @property
     def idle_seconds(self) -> float:
@@ -65,11 +72,14 @@ class KioskApp(App[None]):
             self.watch_tokens()
         if self.context.settings.printer.connection.kind != "none":
             self.watch_printer()
+        if self.context.settings.central.url:
+            self.run_sync()
 
     def on_unmount(self) -> None:
         """Let the watcher threads end now rather than at their next poll."""
         self._stop_watching.set()
         self._poll_now.set()
+        self._sync_now.set()
 
     async def on_event(self, event: events.Event) -> None:
         """Note every key press and click, for the idle lock."""
@@ -155,6 +165,47 @@ class KioskApp(App[None]):
             if state != self.printer_state:
                 self.post_message(PrinterChanged(state))
             self._stop_watching.wait(interval)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def run_sync(self) -> None:
+        """Push the outbox and pull the centre's changes now and then, off the UI loop.
+
+        Offline is normal: a failed pass waits longer each time (with jitter); a problem
+        that needs a person (token, certificate) is retried only at the longest wait. The
+        status bar reads the outcome from the store.
+        """
+        context = self.context
+        settings = context.settings
+        worker = get_current_worker()
+        try:
+            endpoint = endpoint_of(settings)
+        except KioskError as error:
+            record_outcome(context.store, SyncProblem(error.key, retry=False), context.clock())
+            return
+        plan, backoff = plan_of(settings), backoff_of(settings)
+        apply = change_applier(context.store, context.clock)
+        attempt = 0
+        with CentralClient(endpoint) as client:
+            while not worker.is_cancelled and not self._stop_watching.is_set():
+                try:
+                    problem = sync_pass(context.store, client, plan, apply, context.clock).problem
+                except Exception as error:  # the worker must outlive a store failure too
+                    problem = SyncProblem("sync.internal", retry=True, problem=repr(error))
+                    with contextlib.suppress(Exception):
+                        record_outcome(context.store, problem, context.clock())
+                if problem is None:
+                    attempt, wait = 0, settings.central.interval_s
+                elif problem.retry:
+                    wait = backoff.delay(attempt, problem.retry_after)
+                    attempt += 1
+                else:
+                    wait = backoff.cap_s
+                self._sync_now.wait(wait)
+                self._sync_now.clear()
+
+    def sync_now(self) -> None:
+        """Ask the sync worker to run a pass at once (after work was recorded)."""
+        self._sync_now.set()
 
     def on_printer_changed(self, message: PrinterChanged) -> None:
         """Show the printer's state in the status bar."""

@@ -669,7 +669,16 @@ def command_demo(args: argparse.Namespace) -> int:
     if args.seed_only:
         print(config_path)
         return 0
-    return run_app(load_settings(config_path))
+    from kiosk.demo_central import start_demo_central, with_demo_central
+    from kiosk.hash_key import load_hash_key
+
+    settings = load_settings(config_path)
+    hash_key = load_hash_key(settings.database.id_hash_key_file)
+    server = start_demo_central(args.dir, settings, hash_key)
+    try:
+        return run_app(with_demo_central(settings, args.dir, server))
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from data.store import Store, open_store
 from devices.softhsm_lab import SOFTHSM_MODULE
 from kiosk.clock import china_now
 from kiosk.config import load_settings
+from kiosk.demo_central import seed_central
 from kiosk.demo_keys import DEMO_KEYS, build_demo_keys
 from kiosk.errors import KioskError
 from kiosk.hash_key import create_hash_key, load_hash_key
@@ -137,6 +138,12 @@ def seed_demo(folder: Path, reset: bool = False) -> Path:
     create_hash_key(settings.database.id_hash_key_file)
     _seed_records(
         settings.database.path, load_hash_key(settings.database.id_hash_key_file), serials, now
+    )
+    seed_central(
+        folder,
+        settings.office.code,
+        settings.counter.counter_id,
+        load_hash_key(settings.database.id_hash_key_file),
     )
     (folder / SEEDED_MARK).write_text(now.isoformat(), "utf-8")
     return config_path

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from data.audit import count_unsynced
 from data.models import Operator
+from data.sync import sync_status
 from devices.printer import PrinterState
 from devices.token import TokenSummary
 from kiosk.context import KioskContext
@@ -37,6 +38,27 @@ def token_text(context: KioskContext, tokens: list[TokenSummary], problem: str |
     return t("status.token_many", count=len(tokens))
 
 
+def sync_text(context: KioskContext) -> str:
+    """Backlog, refusals, last success and the last problem, in plain words."""
+    t = context.translator.t
+    status = context.store.read(sync_status)
+    parts = [t("status.sync_backlog", count=status.backlog)]
+    if status.refused:
+        parts.append(t("status.sync_refused", count=status.refused))
+    if status.last_success:
+        moment = datetime.fromisoformat(status.last_success)
+        same_day = moment.date() == context.clock().date()
+        parts.append(
+            t("status.sync_last", time=moment.strftime("%H:%M" if same_day else "%m-%d %H:%M"))
+        )
+    else:
+        parts.append(t("status.sync_never"))
+    if status.last_error is not None:
+        key, params = status.last_error
+        parts.append(t(key, **params))
+    return " · ".join(parts)
+
+
 def status_items(
     context: KioskContext,
     operator: Operator,
@@ -54,11 +76,7 @@ def status_items(
         printer_text = not_configured
     else:
         printer_text = t(f"printer.{(printer_state or PrinterState.UNKNOWN).value}")
-    sync_state = (
-        t("status.sync_backlog", count=context.store.read(count_unsynced))
-        if settings.central.url
-        else not_configured
-    )
+    sync_state = sync_text(context) if settings.central.url else not_configured
     return StatusItems(
         operator=t(
             "status.operator", name=operator.display_name, role=t(f"role.{operator.role.value}")

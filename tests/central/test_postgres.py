@@ -13,10 +13,10 @@ from sqlalchemy import func, select, text
 from central.app import create_app
 from central.cli import add_counter, add_provider
 from central.db import events, make_engine, metadata
+from central.server import serving
 from tests.central.chain import batch, make_events
 from tests.central.conftest import Tokens, auth
 from tests.central.test_changes import key_expected
-from tests.support.central_server import serving
 from tests.support.pg_fixture import postgres_url  # noqa: F401
 
 

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from central.cli import add_counter
+from central.server import serving
 from tests.central.chain import batch, make_events
-from tests.support.central_server import serving
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from central.cli import add_counter, add_provider
+from central.server import CentralServer
 from data.store import open_store
 from kiosk.context import KioskContext
-from tests.support.central_server import CentralServer
 from tests.sync.helpers import Counter
 
 

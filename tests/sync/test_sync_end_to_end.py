@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from central.app import Unavailable
+from central.server import CentralServer
 from data.sync import refused_events, sync_status
-from tests.support.central_server import CentralServer
 from tests.sync.conftest import Centre, Counters
 from tests.sync.helpers import add_events, central_events, local_events, sync
 

@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from central.server import CentralServer
 from data.sync import Backoff, sync_status
 from data.sync_client import retry_after_seconds
-from tests.support.central_server import CentralServer
 from tests.sync.conftest import Counters
 from tests.sync.helpers import add_events, local_events, sync
 

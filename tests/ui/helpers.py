@@ -19,7 +19,7 @@ def screen_text(app: KioskApp) -> str:
     return "\n".join(parts)
 
 
-WATCHERS = {"token-watch", "printer-watch"}
+WATCHERS = {"token-watch", "printer-watch", "sync"}
 """Worker groups that run for the app's whole life."""
 
 

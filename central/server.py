@@ -1,4 +1,5 @@
-"""The central service under a real uvicorn on a free 127.0.0.1 port, in a thread."""
+"""The central service under uvicorn in a background thread, on a free 127.0.0.1 port
+(or one given): for the demo, the tests and the benchmarks."""
 
 from __future__ import annotations
 
@@ -23,15 +24,21 @@ class CentralServer:
         fault_hook: FaultHook | None = None,
         *,
         tls: tuple[Path, Path] | None = None,
+        port: int = 0,
+        log_level: str = "warning",
     ) -> None:
-        """``tls``: (certificate chain file, key file) to serve HTTPS instead of HTTP."""
+        """``tls``: (certificate chain file, key file) to serve HTTPS instead of HTTP;
+        ``port`` 0 picks a free one."""
         self.database = database
         self.fault_hook = fault_hook
         self.tls = tls
-        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        probe.bind(("127.0.0.1", 0))
-        self.port: int = probe.getsockname()[1]
-        probe.close()
+        self.log_level = log_level
+        if port == 0:
+            probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+            probe.close()
+        self.port: int = port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
@@ -49,7 +56,8 @@ class CentralServer:
         app = create_app(self.database, fault_hook=self.fault_hook)
         config = uvicorn.Config(
             app,
-            log_level="warning",
+            log_level=self.log_level,
+            access_log=False,
             lifespan="off",
             timeout_keep_alive=5,
             ssl_certfile=str(self.tls[0]) if self.tls else None,
