@@ -225,6 +225,7 @@ def sync_pass(
                 if max_batches is not None and batches >= max_batches:
                     break
                 report = push_batch(store, client, plan, clock())
+                problem, attempt = None, 0
                 batches += 1
                 pushed += report.pushed
                 refused += report.refused
@@ -234,20 +235,18 @@ def sync_pass(
                     phase = "pull"
             else:
                 count, more = pull_page(store, client, plan, apply, clock())
+                problem, attempt = None, 0
                 pulled += count
                 if not more:
                     if pulled == 0:
                         break
                     phase = last_phase = "push"
-            attempt = 0
         except SyncProblem as failure:
             problem = failure
             if not failure.retry or attempt >= retries:
                 break
             sleep(backoff.delay(attempt, failure.retry_after))
             attempt += 1
-            continue
-        problem = None
     record_outcome(store, problem, clock())
     backlog = store.read(count_backlog)
     return SyncReport(pushed, refused, pulled, backlog, problem)
