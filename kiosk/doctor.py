@@ -6,22 +6,22 @@ import os
 import socket
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
-
-import httpx
 
 from data.audit import verify_chain
 from data.i18n import translate
 from data.migrations import SCHEMA_VERSION
 from data.store import Store
+from data.sync_client import CentralClient, SyncProblem
 from kiosk.clock import china_now
 from kiosk.config import Settings, load_settings
 from kiosk.errors import KioskError
 from kiosk.hash_key import load_hash_key
 from kiosk.rules.workdays import WorkCalendar, load_local_calendar
+from kiosk.sync_setup import endpoint_of
 
 Status = Literal["ok", "warn", "problem"]
 MODULE_LOAD_TIMEOUT_S = 15
@@ -243,16 +243,17 @@ def check_central(settings: Settings) -> CheckResult:
         return CheckResult(
             "central", "problem", "doctor.central_no_token", params, "doctor.fix_central_token"
         )
+    # An empty page of changes far past any cursor: proves the address, the certificate,
+    # this counter's token and its office in one cheap request.
+    endpoint = replace(endpoint_of(settings), timeout_s=NETWORK_TIMEOUT_S)
     try:
-        response = httpx.get(f"{url}/v1/health", timeout=NETWORK_TIMEOUT_S)
-    except httpx.HTTPError as error:
-        params["problem"] = str(error) or type(error).__name__
-        return CheckResult(
-            "central", "warn", "doctor.central_unreachable", params, "doctor.fix_central"
-        )
-    if response.status_code != 200:
-        params["problem"] = f"HTTP {response.status_code}"
-        return CheckResult(
-            "central", "warn", "doctor.central_unreachable", params, "doctor.fix_central"
-        )
+        with CentralClient(endpoint) as client:
+            client.get_changes(since=2**62, limit=1)
+    except SyncProblem as problem:
+        if problem.retry:
+            params["problem"] = str(problem.params.get("problem") or problem.key)
+            return CheckResult(
+                "central", "warn", "doctor.central_unreachable", params, "doctor.fix_central"
+            )
+        return CheckResult("central", "problem", problem.key, dict(problem.params))
     return CheckResult("central", "ok", "doctor.central_ok", params)

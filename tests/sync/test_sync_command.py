@@ -66,3 +66,16 @@ def test_sync_without_a_token_says_how_to_set_it(
     monkeypatch.delenv("KIOSK_CENTRAL_TOKEN")
     assert main(["sync", "--config", str(config), "--once"]) == 1
     assert "KIOSK_CENTRAL_TOKEN" in capsys.readouterr().err
+
+
+def test_doctor_checks_the_token_at_the_centre(
+    config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["doctor", "--config", str(config)]) == 0
+    assert any(
+        line.startswith("ok") and "central" in line for line in capsys.readouterr().out.splitlines()
+    )
+    monkeypatch.setenv("KIOSK_CENTRAL_TOKEN", "not-the-token")
+    assert main(["doctor", "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert "does not accept this counter's token" in out
