@@ -1,0 +1,1 @@
+"""Proof under faults: crashes, outages, yanks, paper-out, bad input and tampering."""
