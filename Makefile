@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit system-deps clean
+.PHONY: demo test lint typecheck unit bench system-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Every benchmark in one sitting; each prints its figures and a ratio against its anchor.
+# The outputs are kept in var/bench/ (docs/PERFORMANCE.md quotes them). About 30 minutes.
+BENCHES := startup token_read receipt search sync memory
+bench: $(STAMP) system-deps
+	mkdir -p var/bench
+	set -e; for name in $(BENCHES); do \
+		echo "== bench/$$name.py"; \
+		$(BIN)/python bench/$$name.py | tee var/bench/$$name.txt; \
+	done
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
