@@ -1,4 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Both bootstrap a new machine.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -35,7 +36,7 @@ unit: $(STAMP)
 BENCHES := startup token_read receipt search sync memory
 bench: $(STAMP) system-deps
 	mkdir -p var/bench
-	set -e; for name in $(BENCHES); do \
+	set -eo pipefail; for name in $(BENCHES); do \
 		echo "== bench/$$name.py"; \
 		$(BIN)/python bench/$$name.py | tee var/bench/$$name.txt; \
 	done
