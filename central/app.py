@@ -20,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central.changes import MAX_CHANGES_OUT, ChangesIn, ChangesPage, changes_since, put_changes
 from central.db import counters, events, hash_token, init_db, make_engine, providers
@@ -27,6 +28,9 @@ from central.ingest import BatchIn, BatchRejected, ingest_batch
 
 RETRY_AFTER_SECONDS = 2
 """What ``Retry-After`` says when the database is busy or out of reach."""
+
+MAX_CURSOR = 2**63 - 1
+"""The largest change id the databases hold (a signed 64-bit integer)."""
 
 
 class ApiError(Exception):
@@ -219,7 +223,9 @@ def create_app(database: str | Path, *, fault_hook: FaultHook | None = None) -> 
     @app.get("/v1/changes", summary="What the counter must learn", tags=["counters"])
     def get_changes(
         counter: CounterDep,
-        since: Annotated[int, Query(ge=0, description="The cursor from the last answer")] = 0,
+        since: Annotated[
+            int, Query(ge=0, le=MAX_CURSOR, description="The cursor from the last answer")
+        ] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_OUT)] = 500,
         office: Annotated[str | None, Query(description="Must be the token's office")] = None,
     ) -> ChangesPage:
@@ -246,6 +252,7 @@ def create_app(database: str | Path, *, fault_hook: FaultHook | None = None) -> 
 
 
 _AUTH = {"WWW-Authenticate": "Bearer"}
+_HTTP_ERRORS = {404: "not_found", 405: "method_not_allowed"}
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
@@ -296,6 +303,20 @@ def _install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return JSONResponse({"error": "malformed", "detail": problems}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI answers 400 for a body it cannot parse (not UTF-8, nested too deeply):
+        # that is a malformed request like any other, so it answers as one.
+        if exc.status_code == 400:
+            detail = f"the body cannot be read as JSON ({exc.detail})"
+            return JSONResponse({"error": "malformed", "detail": detail}, status_code=422)
+        error = _HTTP_ERRORS.get(exc.status_code, f"http_{exc.status_code}")
+        return JSONResponse(
+            {"error": error, "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
 
     @app.exception_handler(OperationalError)
     async def database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:

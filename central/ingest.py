@@ -5,11 +5,12 @@ broken chain, all or nothing; an event that breaks a business rule is kept as re
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from central.db import counters, events, write_transaction
@@ -18,6 +19,13 @@ from data.audit import canonical_payload, event_hash
 
 MAX_BATCH = 1000
 """The most events one request may carry."""
+
+MAX_PAYLOAD_CHARS = 65_536
+"""The longest an event's payload may be as JSON text (the kiosk's own are a few hundred)."""
+
+MAX_PAYLOAD_DEPTH = 32
+"""The deepest nesting of objects and arrays an event's payload may have (the kiosk's own
+go two or three levels deep); deeper ones cannot be serialised or hashed safely."""
 
 HexDigest = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
 
@@ -38,6 +46,14 @@ class EventIn(BaseModel):
     prev_hash: HexDigest
     hash: HexDigest
 
+    @field_validator("payload")
+    @classmethod
+    def _storable_payload(cls, payload: dict[str, Any]) -> dict[str, Any]:
+        problem = payload_problem(payload)
+        if problem is not None:
+            raise ValueError(problem)
+        return payload
+
     def canonical_json(self) -> str:
         """The body as stored and compared: sorted keys, no spaces, UTF-8 kept."""
         return json.dumps(
@@ -57,6 +73,30 @@ class EventIn(BaseModel):
             operator=self.operator,
             prev_hash=self.prev_hash,
         )
+
+
+def payload_problem(payload: dict[str, Any]) -> str | None:
+    """Why a payload cannot be stored and hashed as JSON text, or None when it can: nested
+    deeper than :data:`MAX_PAYLOAD_DEPTH`, text that is not Unicode (a lone surrogate from a
+    ``\\ud800`` escape), or a number JSON has no form for (NaN, infinity)."""
+    stack: list[tuple[Any, int]] = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_PAYLOAD_DEPTH:
+                return f"nested deeper than {MAX_PAYLOAD_DEPTH} levels"
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "holds text that is not valid Unicode (a lone surrogate)"
+        elif isinstance(value, float) and not math.isfinite(value):
+            return "holds a number JSON cannot carry (NaN or infinity)"
+    if len(canonical_payload(payload)) > MAX_PAYLOAD_CHARS:
+        return f"longer than {MAX_PAYLOAD_CHARS} characters as JSON"
+    return None
 
 
 class BatchIn(BaseModel):

@@ -186,6 +186,8 @@ def pull_page(
         page.next < page.changes[-1].id or any(c.id <= cursor for c in page.changes)
     ):
         raise SyncProblem("sync.bad_answer", retry=True, status=200)
+    if page.more and not page.changes:  # "more" with nothing in it would never end
+        raise SyncProblem("sync.bad_answer", retry=True, status=200)
     with store.transaction() as conn:
         for change in page.changes:
             apply(change)

@@ -11,11 +11,12 @@ import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
 from kiosk.errors import KioskError
@@ -24,6 +25,9 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 RETRY_AFTER_CAP_S = 3600.0
 """A Retry-After longer than this is read as this (a garbled header must not stall sync)."""
+
+MAX_CURSOR = 2**63 - 1
+"""The largest change id a centre holds (a signed 64-bit integer): a larger one is garbage."""
 
 
 class SyncProblem(KioskError):
@@ -84,7 +88,7 @@ class ChangeIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    id: StrictInt
+    id: Annotated[StrictInt, Field(ge=1, le=MAX_CURSOR)]
     kind: StrictStr
     data: dict[str, Any]
 
@@ -95,7 +99,7 @@ class ChangesPageIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     changes: list[ChangeIn]
-    next: StrictInt
+    next: Annotated[StrictInt, Field(ge=0, le=MAX_CURSOR)]
     more: StrictBool
 
 
@@ -116,6 +120,9 @@ class CentralClient:
             timeout=endpoint.timeout_s,
             verify=verify,
             headers={"Authorization": f"Bearer {endpoint.token}"},
+            # No cookies: the API needs none, and a garbled Set-Cookie kept in the jar would
+            # break every later request.
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
             transport=transport,
         )
 
@@ -152,6 +159,8 @@ class CentralClient:
             raise SyncProblem(
                 "sync.connection_lost", retry=True, problem=_first_line(error)
             ) from None
+        except httpx.DecodingError:  # a body its Content-Encoding does not describe
+            raise SyncProblem("sync.bad_answer", retry=True) from None
         if response.status_code >= 400:
             raise _problem_of(response)
         return response
@@ -192,7 +201,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²" or "٣", which isdigit() also accepts
         return min(float(text), RETRY_AFTER_CAP_S)
     try:
         when = parsedate_to_datetime(text)
@@ -208,14 +217,16 @@ def _detail(response: httpx.Response) -> str:
     """The centre's plain words on an error, short, or ""."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deeply
         return ""
     if not isinstance(body, dict):
         return ""
     detail = body.get("detail") or body.get("error") or ""
     if not isinstance(detail, str):
         detail = body.get("error", "")
-    return str(detail)[:200]
+    # Shown on screen and stored with the last problem: printable, valid Unicode only.
+    text = str(detail)[:200].encode("utf-8", "replace").decode("utf-8")
+    return "".join(char if char.isprintable() else " " for char in text)
 
 
 def _is_certificate_problem(error: BaseException) -> bool:

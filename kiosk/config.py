@@ -197,12 +197,14 @@ def load_settings(path: Path) -> Settings:
         ConfigError: naming the file, and each bad field with its problem.
     """
     try:
-        raw = tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
     except FileNotFoundError:
         raise ConfigError("config.not_found", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError("config.unreadable", path=str(path), problem=str(error)) from None
-    except tomllib.TOMLDecodeError as error:
+    try:
+        raw = tomllib.loads(text)
+    except ValueError as error:  # TOMLDecodeError, or an integer past Python's digit limit
         raise ConfigError("config.bad_toml", path=str(path), problem=str(error)) from None
     except RecursionError:  # tomllib recurses once per level of nested arrays and tables
         raise ConfigError("config.bad_toml", path=str(path), problem="nested too deeply") from None

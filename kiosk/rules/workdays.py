@@ -72,8 +72,10 @@ def load_local_calendar(path: Path | None) -> LocalCalendar:
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, ValueError) as error:  # also bad UTF-8, bad TOML, an over-long integer
         raise _bad_file(path, str(error)) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and tables
+        raise _bad_file(path, "nested too deeply") from None
     calendar = LocalCalendar()
     for year_text, table in document.items():
         year = _parse_year(path, year_text)

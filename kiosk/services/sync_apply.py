@@ -53,7 +53,8 @@ class _Verdict(_Strict):
 class _Agent(_Strict):
     name: Annotated[StrictStr, Field(min_length=1)]
     id_hash: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
-    id_masked: StrictStr
+    # The kiosk's own mask (at most the first 3 and last 4 shown): never a plain number.
+    id_masked: Annotated[StrictStr, Field(pattern=r"^[0-9A-Z]{0,3}\*+[0-9A-Z]{0,4}$")]
     active: StrictBool = True
 
 

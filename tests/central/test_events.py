@@ -223,3 +223,14 @@ async def test_two_counters_of_one_office_are_independent(
     assert (await post(client, tokens.bj2, batch("BJ", 2, more_two))).status_code == 409
     more_one = make_events(1, start_seq=4, prev_hash=one[2]["hash"])
     assert (await post(client, tokens.bj1, batch("BJ", 1, more_one))).status_code == 200
+
+
+async def test_a_huge_payload_is_malformed(
+    client: httpx.AsyncClient, db_path: Path, tokens: Tokens
+) -> None:
+    events = make_events(1)
+    events[0]["payload"] = {"note": "长" * 70_000}
+    events[0]["hash"] = rehash(events[0])
+    response = await post(client, tokens.bj1, batch("BJ", 1, events))
+    assert response.status_code == 422
+    assert stored(db_path) == 0

@@ -193,3 +193,20 @@ def test_provider_verdicts_close_cancellations(
     assert sync(counters.bj3, centre.url).ok
     assert event_count(context, "cancellation.verdict") == verdicts == 2
     assert event_count(context, "sync.change_skipped") == 0
+
+
+def test_a_plain_id_number_sent_as_the_masked_form_is_not_stored(
+    centre: Centre, counters: Counters, context: KioskContext
+) -> None:
+    entry = directory_entry(context, USCC, "丙公司")
+    # A centre that got it wrong: what it sends is refused by the counter too.
+    from data.sync_client import ChangeIn
+    from kiosk.services.sync_apply import change_applier
+
+    entry["data"]["agents"][0]["id_masked"] = ID_NUMBER
+    change_applier(context.store, lambda: NOW)(
+        ChangeIn(id=1, kind="enterprise", data=entry["data"])
+    )
+    assert get_enterprise(context.store, USCC) is None
+    assert event_count(context, "sync.change_skipped") == 1
+    assert ID_NUMBER not in str(context.store.query("SELECT * FROM agents"))
