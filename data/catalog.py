@@ -1455,4 +1455,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "同步时本机出错（{problem}），稍后重试。",
         "Sync failed on this machine ({problem}); will try again.",
     ),
+    "print.not_recorded": (
+        "回执已打印，但打印结果未能保存（{problem}）。",
+        "The receipt was printed, but that could not be recorded ({problem}).",
+    ),
 }

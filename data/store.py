@@ -20,6 +20,33 @@ from kiosk.errors import StoreError
 
 T = TypeVar("T")
 
+_BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_CANNOT_WRITE = frozenset(
+    {
+        sqlite3.SQLITE_FULL,  # disk full (or max_page_count reached)
+        sqlite3.SQLITE_READONLY,  # read-only file, folder or connection
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_CORRUPT,
+        sqlite3.SQLITE_NOTADB,
+    }
+)
+"""SQLite failures of the file or the machine, not of the statement: a StoreError the
+screens show, never a raw sqlite3 error (a broken rule, e.g. a constraint, stays raw)."""
+
+
+def _failure_key(error: sqlite3.Error) -> str | None:
+    """The StoreError key for a failed write: ``store.busy`` when another writer holds the
+    file, ``store.write_failed`` when the file cannot be written; None for anything else."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary in _BUSY:
+        return "store.busy"
+    if primary in _CANNOT_WRITE:
+        return "store.write_failed"
+    return None
+
 
 class Store:
     """An open kiosk database.
@@ -73,9 +100,18 @@ class Store:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
-                raise StoreError("store.busy", problem=str(error)) from None
+                key = _failure_key(error) or "store.write_failed"
+                raise StoreError(key, problem=str(error)) from None
             try:
                 yield self.conn
+            except sqlite3.Error as error:
+                # SQLite may have rolled back already (e.g. SQLITE_FULL): nothing is kept.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                failure = _failure_key(error)
+                if failure is None:
+                    raise
+                raise StoreError(failure, problem=str(error)) from None
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")

@@ -267,7 +267,12 @@ class CancellationScreen(KioskScreen):
             return
         if message.error is not None or message.serial is None:
             self.read_serial = None
-            self._error(message.error or KioskError("token.error_removed"))
+            error = message.error or KioskError("token.error_removed")
+            self._error(error)
+            if error.key == "token.error_removed":
+                # The key may be back in before the watcher saw it out: its fresh report
+                # decides, and a key back in is read again (as in the certificate check).
+                self.kiosk.poll_tokens_now(report=True)
             return
         self.read_serial = message.serial
         expected = self.chosen.key.token_serial or ""

@@ -191,6 +191,10 @@ class HandoverScreen(KioskScreen):
             self.query_one("#ho-step", Static).update(
                 Text(message.error.message(self.context.translator.language))
             )
+            if message.error.key == "token.error_removed":
+                # The key may be back in before the watcher saw it out: its fresh report
+                # decides, and a key back in is read again (as in the certificate check).
+                self.kiosk.poll_tokens_now(report=True)
             return
         self.case = message.case
         assert self.case is not None and self.chosen is not None and self.agent is not None

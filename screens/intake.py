@@ -235,6 +235,12 @@ class IntakeScreen(KioskScreen):
             self._step("in.received", "green", serial=entry.serial, due=due)
         else:
             self._step("in.set_aside", "bold red", serial=entry.serial)
+        if entry.error is not None and entry.error.key == "token.error_removed":
+            # The key may be back in before the watcher saw it out: read it again if the
+            # watcher's fresh report still lists it (the keys known now may be stale).
+            self.handled.discard(entry.serial)
+            self.kiosk.poll_tokens_now(report=True)
+            return
         self.tokens_changed(self.kiosk.tokens)
 
     def _list_text(self) -> Text:

@@ -54,6 +54,8 @@ class ReceiptPreviewScreen(KioskDialog[None]):
 
         outcome: PrintOutcome | None
         problem: str | None
+        error: KioskError | None = None
+        """The project's own error that stopped it, if it was one."""
 
     def __init__(
         self, built: BuiltReceipt, first_print: Callable[[], PrintOutcome], name: str = "receipt"
@@ -160,9 +162,13 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         self._printing = True
         self._status("preview.printing")
 
+        language = self.context.translator.language
+
         def work() -> None:
             try:
                 self.post_message(self.Printed(job(), None))
+            except KioskError as error:  # e.g. the disk is full: its message, in words
+                self.post_message(self.Printed(None, error.message(language), error))
             except Exception as error:  # any failure: a message and F5 works again
                 self.post_message(self.Printed(None, f"{type(error).__name__}: {error}"))
 
@@ -172,9 +178,10 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         """Say how it went."""
         self._printing = False
         if message.outcome is None:
-            self.query_one("#preview-status", Static).update(
-                Text(self.t("preview.not_stored", problem=message.problem or ""))
-            )
+            text = self.t("preview.not_stored", problem=message.problem or "")
+            if message.error is not None and message.error.key == "print.not_recorded":
+                text = message.problem or ""  # it did print: only the record is missing
+            self.query_one("#preview-status", Static).update(Text(text))
             return
         self.receipt = message.outcome.receipt
         if message.outcome.printed:

@@ -10,7 +10,7 @@ from data.audit import append_event
 from data.models import Receipt, ReceiptStatus
 from data.store import Store
 from devices.printer import PrinterError, ReceiptPrinter
-from kiosk.errors import ValidationError
+from kiosk.errors import StoreError, ValidationError
 
 
 @dataclass(frozen=True)
@@ -95,23 +95,29 @@ def send_receipt(
     except PrinterError as error:
         failure, detail = error.reason, error.detail
     status = ReceiptStatus.FAILED if failure else ReceiptStatus.PRINTED
-    with store.transaction() as conn:
-        conn.execute(
-            "UPDATE receipts SET status = ?, error = ?, printed_at = coalesce(?, printed_at)"
-            " WHERE id = ?",
-            (
-                status.value,
-                failure or "",
-                None if failure else now.isoformat(timespec="seconds"),
-                receipt_id,
-            ),
-        )
-        append_event(
-            conn,
-            kind=f"receipt.{status.value}",
-            at=now,
-            operator=operator,
-            case_id=receipt.case_id,
-            payload={"receipt_id": receipt_id, "error": failure or "", "detail": detail},
-        )
+    try:
+        with store.transaction() as conn:
+            conn.execute(
+                "UPDATE receipts SET status = ?, error = ?, printed_at = coalesce(?, printed_at)"
+                " WHERE id = ?",
+                (
+                    status.value,
+                    failure or "",
+                    None if failure else now.isoformat(timespec="seconds"),
+                    receipt_id,
+                ),
+            )
+            append_event(
+                conn,
+                kind=f"receipt.{status.value}",
+                at=now,
+                operator=operator,
+                case_id=receipt.case_id,
+                payload={"receipt_id": receipt_id, "error": failure or "", "detail": detail},
+            )
+    except StoreError as error:
+        if failure is not None:
+            raise
+        # On paper, but not in the records (e.g. the disk is full): never say "not printed".
+        raise StoreError("print.not_recorded", problem=error.params.get("problem", "")) from None
     return PrintOutcome(get_receipt(store, receipt_id), failure, detail)

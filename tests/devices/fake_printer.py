@@ -1,5 +1,12 @@
 """A network receipt printer on 127.0.0.1 for tests: it records what it receives and
-answers DLE EOT status questions, or misbehaves as asked."""
+answers DLE EOT status questions, or misbehaves as asked.
+
+Modes: ``ok``; ``paper_out`` / ``paper_low`` (what its paper sensor answers); ``never_read``
+(accepts the connection, then neither reads nor answers: accept-and-hang); ``silent``
+(takes every byte but never answers a status question); ``close_mid`` (closes the
+connection once it has taken ``close_after`` bytes of one connection). ``mode`` may be
+changed while it runs: a new connection sees the new mode (the printer "fixed").
+"""
 
 from __future__ import annotations
 
@@ -8,19 +15,22 @@ import threading
 import time
 from typing import Literal
 
-Mode = Literal["ok", "paper_out", "paper_low", "never_read", "close_mid"]
+Mode = Literal["ok", "paper_out", "paper_low", "never_read", "silent", "close_mid"]
 STATUS_OK = 0x12
 STATUS_PAPER_OUT = 0x72
 STATUS_PAPER_LOW = 0x1E
 
 
 class FakeNetworkPrinter:
-    """Listens on a free loopback port; ``received`` holds every byte of every connection."""
+    """Listens on a free loopback port (or ``port``); ``received`` holds every byte of every
+    connection, ``connections`` the bytes of each connection, in order."""
 
-    def __init__(self, mode: Mode = "ok") -> None:
+    def __init__(self, mode: Mode = "ok", *, port: int = 0, close_after: int = 200) -> None:
         self.mode: Mode = mode
+        self.close_after = close_after
         self.received = bytearray()
-        self._server = socket.create_server(("127.0.0.1", 0))
+        self.connections: list[bytearray] = []
+        self._server = socket.create_server(("127.0.0.1", port))
         self.port = self._server.getsockname()[1]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -43,8 +53,11 @@ class FakeNetworkPrinter:
             threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
     def _handle(self, conn: socket.socket) -> None:
+        mode = self.mode
+        mine = bytearray()
+        self.connections.append(mine)
         with conn:
-            if self.mode == "never_read":
+            if mode == "never_read":
                 while not self._stop.wait(0.1):
                     pass
                 return
@@ -59,20 +72,26 @@ class FakeNetworkPrinter:
                     return
                 if not chunk:
                     return
+                if mode == "close_mid" and len(mine) + len(chunk) >= self.close_after:
+                    taken = chunk[: self.close_after - len(mine)]
+                    self.received += taken
+                    mine += taken
+                    return  # closed with bytes still unread: the sender sees a reset
                 self.received += chunk
+                mine += chunk
                 pending += chunk
-                if self.mode == "close_mid" and len(self.received) > 200:
-                    return
                 while b"\x10\x04" in pending and len(pending) >= pending.index(b"\x10\x04") + 3:
                     at = pending.index(b"\x10\x04")
                     question = pending[at + 2]
                     pending = pending[at + 3 :]
-                    conn.sendall(bytes([self._answer(question)]))
+                    if mode != "silent":
+                        conn.sendall(bytes([self._answer(question, mode)]))
 
-    def _answer(self, question: int) -> int:
-        if question == 4 and self.mode == "paper_out":
+    @staticmethod
+    def _answer(question: int, mode: Mode) -> int:
+        if question == 4 and mode == "paper_out":
             return STATUS_PAPER_OUT
-        if question == 4 and self.mode == "paper_low":
+        if question == 4 and mode == "paper_low":
             return STATUS_PAPER_LOW
         return STATUS_OK
 
