@@ -46,7 +46,9 @@ class CaseScreen(KioskScreen):
     class Reprinted(Message):
         """A reprint finished."""
 
-        outcome: PrintOutcome
+        outcome: PrintOutcome | None
+        error: KioskError | None = None
+        """The project's own error that stopped it (e.g. the disk is full)."""
 
     def __init__(self, case: Case) -> None:
         super().__init__()
@@ -197,27 +199,32 @@ class CaseScreen(KioskScreen):
         receipt_id = int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
         context = self.context
         self.query_one("#case-message", Static).update(self.t("preview.printing"))
-        self.run_worker(
-            lambda: self.post_message(
-                self.Reprinted(
-                    send_receipt(
-                        context.store,
-                        context.printer,
-                        receipt_id,
-                        operator=operator.username,
-                        now=context.clock(),
-                    )
+
+        def reprint() -> None:
+            try:
+                outcome = send_receipt(
+                    context.store,
+                    context.printer,
+                    receipt_id,
+                    operator=operator.username,
+                    now=context.clock(),
                 )
-            ),
-            thread=True,
-            exclusive=True,
-            group="print",
-            exit_on_error=False,
-        )
+            except KioskError as error:  # e.g. the disk is full: its message, in words
+                self.post_message(self.Reprinted(None, error))
+                return
+            self.post_message(self.Reprinted(outcome))
+
+        self.run_worker(reprint, thread=True, exclusive=True, group="print", exit_on_error=False)
 
     def on_case_screen_reprinted(self, message: Reprinted) -> None:
         """Say how the reprint went and show the receipt's new state."""
         outcome = message.outcome
+        if outcome is None:
+            error = message.error
+            text = error.message(self.context.translator.language) if error else ""
+            self.query_one("#case-message", Static).update(Text(text))
+            self._fill()
+            return
         if outcome.printed:
             text = self.t("case.reprinted")
         else:

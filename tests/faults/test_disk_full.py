@@ -50,8 +50,10 @@ from kiosk.services.intake import receive_inserted_key
 from kiosk.services.receipts import send_receipt, store_receipt
 from kiosk.services.unlock_help import record_unlock_help
 from screens.cancellation import CancellationScreen
+from screens.case import CaseScreen
 from screens.cert_check import CertCheckScreen
 from screens.handover import HandoverScreen
+from screens.home import HomeScreen
 from screens.intake import IntakeScreen
 from screens.receipt_preview import ReceiptPreviewScreen
 from tests.conftest import NOW, PASSWORDS
@@ -563,4 +565,46 @@ async def test_disk_full_when_the_receipt_is_stored_then_space_comes_back(
         await until(pilot, lambda: text_of(app, "#preview-status") == printed, "the copy")
     (receipt,) = context.store.query("SELECT status, escpos FROM receipts")
     assert receipt["status"] == "printed" and printer.printed == [receipt["escpos"]] * 3
+    assert problems(context.store) == []
+
+
+async def test_disk_full_when_a_receipt_is_reprinted_from_its_case(context, operators) -> None:
+    """R on the case screen while the disk is full: the receipt prints, and the screen says
+    in words that only the record of it is missing; with space again, R records it."""
+    reader, printer = MemoryTokenReader(), MemoryPrinter()
+    context.token_reader, context.printer = reader, printer
+    app = KioskApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "clerk", PASSWORDS["clerk"])
+        await pilot.press("5")
+        await settle(pilot)
+        await plug(pilot, reader, "SN-CK")
+        done = context.translator.t("check.done")
+        await until(pilot, lambda: text_of(app, "#check-note") == done, "the check")
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("f5")
+        t = context.translator.t
+        printed = t("preview.printed")
+        await until(pilot, lambda: text_of(app, "#preview-status") == printed, "the print")
+        code = context.store.query_one("SELECT tracking_code FROM cases")[0]
+        while not isinstance(app.screen, HomeScreen):
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press(*code, "enter")  # the scanner types the code
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen), screen_text(app)
+
+        fill_the_disk(context)
+        before, on_disk = snapshot(context.store), in_the_file(context.settings.database.path)
+        await pilot.press("r")
+        not_recorded = t("print.not_recorded", problem=FULL)
+        await until(pilot, lambda: text_of(app, "#case-message") == not_recorded, "it")
+        assert_up(app)
+        assert_nothing_written(context, before, on_disk)
+        space_is_back(context.store)
+        await pilot.press("r")
+        again = t("case.reprinted")
+        await until(pilot, lambda: text_of(app, "#case-message") == again, "the reprint")
+    assert printer.printed is not None and len(printer.printed) == 3
     assert problems(context.store) == []
