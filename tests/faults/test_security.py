@@ -28,7 +28,7 @@ from tests.conftest import NOW
 from tests.devices.lab import Lab
 from tests.services.test_intake_notice_handover import ID_NUMBER
 from tests.sync.helpers import add_events
-from tests.ui.test_workflow_softhsm import test_a_keys_life_on_softhsm_with_a_file_printer
+from tests.ui import test_workflow_softhsm
 
 SHIM_SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "pkcs11_shim.c"
 
@@ -108,7 +108,9 @@ async def test_plain_id_numbers_are_never_written_anywhere(
 ) -> None:
     # A key's whole life on the screens: the agent's ID number is typed at the desk for the
     # hand-over and again for the cancellation; receipts are printed to a file.
-    await test_a_keys_life_on_softhsm_with_a_file_printer(context, operators, lab, tmp_path)
+    await test_workflow_softhsm.test_a_keys_life_on_softhsm_with_a_file_printer(
+        context, operators, lab, tmp_path
+    )
     url, token, central_db = centre
     clock = fixed_clock(NOW)
     with CentralClient(Endpoint(url, token)) as client:
