@@ -164,9 +164,11 @@ def deadline_pending(alias: str = "") -> str:
     """SQL: the case's deadline still waits on the counter. A cancellation's deadline is to
     ship the key; once shipped it is met, though the case stays open until the provider's
     verdict. ``alias`` is the cases table's prefix in the query, e.g. ``"c."``."""
+    # A correlated EXISTS looks up only the cancellations' own keys by primary key; an
+    # "IN (SELECT ... WHERE state = 'shipped')" would scan every key on each search.
     return (
-        f"NOT ({alias}kind = 'cancellation' AND {alias}key_id IN"
-        " (SELECT id FROM keys WHERE state = 'shipped'))"
+        f"NOT ({alias}kind = 'cancellation' AND EXISTS (SELECT 1 FROM keys AS shipped_key"
+        f" WHERE shipped_key.id = {alias}key_id AND shipped_key.state = 'shipped'))"
     )
 
 

@@ -44,7 +44,7 @@ from kiosk.services import keys as moves
 from kiosk.services.agents import check_agent
 from kiosk.services.cancellation import take_cancellation
 from kiosk.services.cases import record_case
-from kiosk.services.enterprises import add_agent, expect_key, save_enterprise
+from kiosk.services.enterprises import expect_key, save_enterprise
 from kiosk.services.handover import hand_over
 from kiosk.services.intake import receive_inserted_key
 from kiosk.services.receipts import send_receipt, store_receipt
@@ -58,11 +58,11 @@ from screens.intake import IntakeScreen
 from screens.receipt_preview import ReceiptPreviewScreen
 from tests.conftest import NOW, PASSWORDS
 from tests.faults.record_checks import Snapshot, problems, snapshot
+from tests.faults.records import USCC, enterprise_with_agent
 from tests.services.test_intake_notice_handover import ID_NUMBER, reading
 from tests.ui.helpers import log_in, screen_text, settle
 
 CERTS = Path(__file__).resolve().parents[1] / "fixtures" / "certs"
-USCC = "91110108MA01A2B3CF"  # the O of tests/fixtures/certs/good_rsa.der
 SIZE = (120, 60)
 FULL = "database or disk is full"
 READ_ONLY = "attempt to write a readonly database"
@@ -144,23 +144,7 @@ def in_the_file(path: Path) -> tuple[object, ...]:
 
 
 def enterprise(context: KioskContext) -> None:
-    save_enterprise(
-        context.store,
-        uscc=USCC,
-        name="北京华贸进出口有限公司",
-        kind=EnterpriseKind.DOMESTIC,
-        operator="admin",
-        now=NOW,
-    )
-    add_agent(
-        context.store,
-        uscc=USCC,
-        name="李华",
-        id_number=ID_NUMBER,
-        id_hash_key=context.id_hash_key,
-        operator="admin",
-        now=NOW,
-    )
+    enterprise_with_agent(context)
 
 
 def new_key(context: KioskContext, serial: str, kind: KeyKind, *moves_to: str) -> int:

@@ -23,7 +23,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from data.catalog import CATALOG
-from data.models import EnterpriseKind, ReceiptStatus
+from data.models import ReceiptStatus
 from devices.printer import EscposPrinter
 from devices.token import CKF_TOKEN_INITIALIZED, CKF_USER_PIN_INITIALIZED, CertificateObject
 from devices.token_memory import MemoryToken, MemoryTokenReader
@@ -33,7 +33,7 @@ from kiosk.config import load_settings
 from kiosk.context import KioskContext, build_context
 from kiosk.rules.key_limits import KeyKind
 from kiosk.services.agents import check_agent
-from kiosk.services.enterprises import add_agent, expect_key, save_enterprise
+from kiosk.services.enterprises import expect_key
 from kiosk.services.handover import hand_over
 from kiosk.services.keys import get_key, receive_key
 from kiosk.services.printing import handover_paper, print_for_case
@@ -44,11 +44,11 @@ from screens.receipt_preview import ReceiptPreviewScreen
 from tests.conftest import BASE_CONFIG, NOW, PASSWORDS
 from tests.devices.fake_printer import FakeNetworkPrinter, closed_port
 from tests.faults.record_checks import problems
+from tests.faults.records import USCC, enterprise_with_agent
 from tests.services.test_intake_notice_handover import ID_NUMBER, reading
 from tests.ui.helpers import log_in, screen_text, settle
 
 CERTS = Path(__file__).resolve().parents[1] / "fixtures" / "certs"
-USCC = "91110108MA01A2B3CF"  # the O of tests/fixtures/certs/good_rsa.der
 TIMEOUT_S = 0.5
 STATUS = b"\x10\x04\x01\x10\x04\x04"
 """The status questions (DLE EOT 1, DLE EOT 4) the kiosk asks before and after a print."""
@@ -138,23 +138,7 @@ def assert_plain_failure(reason: str, detail: str, fault: str) -> None:
 
 
 def received_key(context: KioskContext) -> int:
-    save_enterprise(
-        context.store,
-        uscc=USCC,
-        name="北京华贸进出口有限公司",
-        kind=EnterpriseKind.DOMESTIC,
-        operator="admin",
-        now=NOW,
-    )
-    add_agent(
-        context.store,
-        uscc=USCC,
-        name="李华",
-        id_number=ID_NUMBER,
-        id_hash_key=context.id_hash_key,
-        operator="admin",
-        now=NOW,
-    )
+    enterprise_with_agent(context)
     key = expect_key(
         context.store,
         uscc=USCC,
