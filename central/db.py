@@ -4,7 +4,8 @@ Tables: counters with their bearer-token hashes and chain heads, the events they
 providers (the admin side that puts changes in) and the change feed the counters pull.
 SQLAlchemy Core keeps one set of statements for both engines.
 
-On SQLite every write transaction starts with ``BEGIN IMMEDIATE`` (the write lock is taken
+On SQLite every write transaction starts with ``BEGIN IMMEDIATE`` (reads with a plain
+``BEGIN``) (the write lock is taken
 up front, so two batches of one counter cannot interleave between reading the head and
 moving it). On PostgreSQL the same is done by locking the counter's row (``FOR UPDATE``).
 """
@@ -38,6 +39,9 @@ from sqlalchemy.engine import make_url
 from data.audit import GENESIS_HASH
 
 BUSY_TIMEOUT_SECONDS = 10.0
+
+IMMEDIATE_OPTION = "kiosk_begin_immediate"
+"""Execution option of write transactions: on SQLite they begin with BEGIN IMMEDIATE."""
 
 metadata = MetaData()
 
@@ -138,12 +142,17 @@ def _take_over_sqlite_transactions(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        # FULL: an event the centre has answered "stored" for must survive a power cut;
+        # the counter marks it synced and never sends it again.
+        cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front; readers (token checks, change pulls) do
+        # not, so they never queue behind a batch being stored.
+        immediate = conn.get_execution_options().get(IMMEDIATE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def init_db(engine: Engine) -> None:
@@ -154,7 +163,7 @@ def init_db(engine: Engine) -> None:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One write transaction: committed on leaving the block, rolled back on an error."""
-    with engine.begin() as conn:
+    with engine.execution_options(**{IMMEDIATE_OPTION: True}).begin() as conn:
         yield conn
 
 

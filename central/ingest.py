@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_v
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from central.db import counters, events, write_transaction
-from central.rules import refusal_reason
+from central.rules import mask_plain_id_numbers, refusal_reason
 from data.audit import canonical_payload, event_hash
 
 MAX_BATCH = 1000
@@ -170,7 +170,9 @@ def ingest_batch(engine: Engine, batch: BatchIn) -> BatchResult:
         held = _held_events(conn, [event.uuid for event in batch.events])
         received_at = _utc_now()
         for event in batch.events:
-            body = event.canonical_json()
+            # A plain ID number is never kept, even in an event refused for holding one;
+            # a resent duplicate is masked the same way, so it still compares equal.
+            body = mask_plain_id_numbers(event.canonical_json())
             known = held.get(event.uuid)
             if known is not None:
                 if (known.office, known.counter_id, known.body_json) != (office, counter_id, body):

@@ -1459,4 +1459,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "回执已打印，但打印结果未能保存（{problem}）。",
         "The receipt was printed, but that could not be recorded ({problem}).",
     ),
+    "sync.resending": (
+        "中心缺少第 {seq} 条起的记录，正在重新上传。",
+        "The centre lacks the events from number {seq} on; sending them again.",
+    ),
+    "sync.change_failed": (
+        "变更无法应用（{problem}）",
+        "the change could not be applied ({problem})",
+    ),
 }

@@ -153,7 +153,16 @@ def push_batch(store: Store, client: CentralClient, plan: SyncPlan, now: datetim
     if not events:
         return SyncReport()
     body = {"office": plan.office, "counter_id": plan.counter_id, "events": events}
-    answer = client.post_events(body)
+    try:
+        answer = client.post_events(body)
+    except SyncProblem as problem:
+        resume = problem.resume_from
+        if resume is not None and resume < events[0]["seq"]:
+            # The centre lost events it had confirmed (e.g. restored from a backup): send
+            # them again; the ones it still holds come back as duplicates.
+            send_again_from(store, resume)
+            raise SyncProblem("sync.resending", retry=True, seq=resume) from None
+        raise
     sent = {event["uuid"] for event in events}
     answered = {result.uuid: result for result in answer.results if result.uuid in sent}
     if len(answered) != len(sent) or any(
@@ -176,6 +185,17 @@ def push_batch(store: Store, client: CentralClient, plan: SyncPlan, now: datetim
     return SyncReport(pushed=len(answered), refused=refused)
 
 
+def send_again_from(store: Store, seq: int) -> int:
+    """Put the events from ``seq`` on back in the outbox; how many."""
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "UPDATE events SET synced_at = NULL, sync_status = NULL, sync_note = NULL"
+            " WHERE seq >= ? AND synced_at IS NOT NULL",
+            (seq,),
+        )
+        return int(cursor.rowcount)
+
+
 def pull_page(
     store: Store, client: CentralClient, plan: SyncPlan, apply: ChangeApplier, now: datetime
 ) -> tuple[int, bool]:
@@ -189,9 +209,13 @@ def pull_page(
     if page.more and not page.changes:  # "more" with nothing in it would never end
         raise SyncProblem("sync.bad_answer", retry=True, status=200)
     with store.transaction() as conn:
+        # Another pass (the app's worker and `kiosk sync` at once) may have moved the cursor
+        # since it was read: apply only what is still new, and never move it back.
+        current = int(_get_meta(conn, CURSOR) or 0)
         for change in page.changes:
-            apply(change)
-        _set_meta(conn, CURSOR, str(max(page.next, cursor)))
+            if change.id > current:
+                apply(change)
+        _set_meta(conn, CURSOR, str(max(page.next, current)))
         _set_meta(conn, LAST_SUCCESS, now.isoformat(timespec="seconds"))
     return len(page.changes), page.more
 

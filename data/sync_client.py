@@ -40,11 +40,19 @@ class SyncProblem(KioskError):
     """
 
     def __init__(
-        self, key: str, *, retry: bool, retry_after: float | None = None, **params: Any
+        self,
+        key: str,
+        *,
+        retry: bool,
+        retry_after: float | None = None,
+        resume_from: int | None = None,
+        **params: Any,
     ) -> None:
         super().__init__(key, **params)
         self.retry = retry
         self.retry_after = retry_after
+        self.resume_from = resume_from
+        """For a gap: the sequence number the centre expects next."""
 
 
 @dataclass(frozen=True)
@@ -112,9 +120,13 @@ class CentralClient:
     """
 
     def __init__(self, endpoint: Endpoint, transport: httpx.BaseTransport | None = None) -> None:
-        verify: ssl.SSLContext | bool = True
-        if endpoint.ca_file is not None:
-            verify = ssl.create_default_context(cafile=str(endpoint.ca_file))
+        # The system's trust store, or the office's own CA bundle; never no verification.
+        try:
+            verify = ssl.create_default_context(
+                cafile=str(endpoint.ca_file) if endpoint.ca_file is not None else None
+            )
+        except (OSError, ssl.SSLError) as error:
+            raise SyncProblem("sync.tls", retry=False, problem=_first_line(error)) from None
         self._http = httpx.Client(
             base_url=endpoint.url,
             timeout=endpoint.timeout_s,
@@ -182,7 +194,9 @@ def _problem_of(response: httpx.Response) -> SyncProblem:
     if status == 403:
         return SyncProblem("sync.forbidden", retry=False, detail=detail)
     if status == 409:
-        return SyncProblem("sync.chain", retry=False, detail=detail)
+        return SyncProblem(
+            "sync.chain", retry=False, detail=detail, resume_from=_expected_seq(response)
+        )
     if status == 422:
         return SyncProblem("sync.malformed", retry=False, detail=detail)
     if status in (408, 429) or status >= 500:
@@ -193,6 +207,20 @@ def _problem_of(response: httpx.Response) -> SyncProblem:
             status=status,
         )
     return SyncProblem("sync.unexpected", retry=False, status=status, detail=detail)
+
+
+def _expected_seq(response: httpx.Response) -> int | None:
+    """For a 409 "gap": the sequence number the centre expects next, else None."""
+    try:
+        body = response.json()
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict) or body.get("error") != "gap":
+        return None
+    expected = body.get("expected_seq")
+    if isinstance(expected, int) and not isinstance(expected, bool) and 1 <= expected < 2**63:
+        return expected
+    return None
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

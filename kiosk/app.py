@@ -178,14 +178,15 @@ class KioskApp(App[None]):
         settings = context.settings
         worker = get_current_worker()
         try:
-            endpoint = endpoint_of(settings)
-        except KioskError as error:
-            record_outcome(context.store, SyncProblem(error.key, retry=False), context.clock())
+            client = CentralClient(endpoint_of(settings))
+        except KioskError as error:  # no token, or a CA file that cannot be read
+            stopped = SyncProblem(error.key, retry=False, **error.params)
+            record_outcome(context.store, stopped, context.clock())
             return
         plan, backoff = plan_of(settings), backoff_of(settings)
         apply = change_applier(context.store, context.clock)
         attempt = 0
-        with CentralClient(endpoint) as client:
+        with client:
             while not worker.is_cancelled and not self._stop_watching.is_set():
                 try:
                     problem = sync_pass(context.store, client, plan, apply, context.clock).problem

@@ -6,10 +6,12 @@ Relative paths in the file are taken relative to the file's own folder.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -150,7 +152,21 @@ class CentralSettings(_Section):
         value = value.strip().rstrip("/")
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        if value.startswith("http://") and not _is_loopback(value):
+            # The bearer token must not cross a network in the clear.
+            raise ValueError("must be https:// (plain http:// only for 127.0.0.1 or localhost)")
         return value
+
+
+def _is_loopback(url: str) -> bool:
+    """True when the URL's host is this machine (127.0.0.0/8, ::1 or localhost)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class RuleSettings(_Section):

@@ -8,6 +8,7 @@ event with the reason, so one bad change never stops the feed.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -20,7 +21,7 @@ from data.models import CaseKind, CaseState, EnterpriseKind, KeyState
 from data.store import Store
 from data.sync import ChangeApplier
 from data.sync_client import ChangeIn
-from kiosk.errors import KioskError, ValidationError
+from kiosk.errors import KioskError, StoreError, ValidationError
 from kiosk.rules.key_limits import KeyKind
 from kiosk.rules.uscc import validate_uscc
 from kiosk.services.cases import find_case_by_code
@@ -75,10 +76,16 @@ def change_applier(store: Store, clock: Callable[[], datetime]) -> ChangeApplier
             if handler is None:
                 raise ValidationError("sync.change_unknown", kind=change.kind)
             handler(store, change.data, now)
+        except StoreError:
+            raise  # the disk, not the change: it must be applied later, not passed over
         except KioskError as error:
             _skip(store, change, now, error.key, error.params)
         except PydanticValidationError as error:
             _skip(store, change, now, "sync.change_malformed", {"problems": error.error_count()})
+        except sqlite3.OperationalError:
+            raise
+        except Exception as error:  # odd data must not stop the feed for good
+            _skip(store, change, now, "sync.change_failed", {"problem": type(error).__name__})
 
     return apply
 

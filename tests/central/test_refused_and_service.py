@@ -3,6 +3,7 @@ a busy centre answers 503 with Retry-After."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ PLAIN_ID = BODY + ric.calc_check_digit(BODY + "0")
 
 
 async def test_rule_breaking_events_are_refused_kept_and_do_not_jam(
-    client: httpx.AsyncClient, tokens: Tokens
+    client: httpx.AsyncClient, tokens: Tokens, db_path: Path
 ) -> None:
     events = make_events(4)
     events[1]["kind"] = "lottery.won"
@@ -53,6 +54,9 @@ async def test_rule_breaking_events_are_refused_kept_and_do_not_jam(
     ]
     assert (await client.get("/v1/admin/refused", headers=auth(tokens.bj1))).status_code == 401
     assert PLAIN_ID not in listed.text
+    with sqlite3.connect(db_path) as conn:  # nor anywhere in the centre's file
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert PLAIN_ID.encode() not in db_path.read_bytes()
 
 
 async def test_openapi_describes_every_route_and_the_bearer_scheme(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import Counter as Tally
 from pathlib import Path
 
@@ -128,3 +130,23 @@ def test_batch_sizes(centre: Centre, counters: Counters, batch_size: int) -> Non
     add_events(counters.sh1.store, 20)
     assert sync(counters.sh1, centre.url, batch_size=batch_size).ok
     assert len(central_events(centre.db_path)) == 20
+
+
+def test_events_the_centre_lost_after_confirming_are_sent_again(
+    centre: Centre, counters: Counters
+) -> None:
+    add_events(counters.bj3.store, 30)
+    assert sync(counters.bj3, centre.url).ok
+    with sqlite3.connect(centre.db_path) as conn:  # the centre restored from an older backup
+        conn.execute("DELETE FROM events WHERE seq > 10")
+        kept = conn.execute("SELECT body_json FROM events WHERE seq = 10").fetchone()[0]
+        conn.execute(
+            "UPDATE counters SET head_seq = 10, head_hash = ? WHERE counter_id = 3",
+            (json.loads(kept)["hash"],),
+        )
+    add_events(counters.bj3.store, 5)
+    report = sync(counters.bj3, centre.url, retries=2)
+    assert report.ok, report.problem
+    held = central_events(centre.db_path)
+    assert [row[2] for row in held] == list(range(1, 36))
+    assert [row[3] for row in held] == [uuid for _, uuid, _, _ in local_events(counters.bj3.store)]

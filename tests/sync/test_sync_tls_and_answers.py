@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 
 from central.server import CentralServer
 from data.sync import Backoff, sync_status
-from data.sync_client import retry_after_seconds
+from data.sync_client import SyncProblem, retry_after_seconds
 from tests.sync.conftest import Counters
 from tests.sync.helpers import add_events, local_events, sync
 
@@ -165,3 +165,28 @@ def test_backoff_grows_with_jitter_up_to_the_cap_and_respects_retry_after() -> N
         assert len(waits) > 1  # jittered
     assert backoff.delay(0, retry_after=120) == 120
     assert backoff.delay(10_000) <= 60
+
+
+def test_a_missing_or_broken_ca_file_is_a_tls_problem_not_a_crash(
+    tmp_path: Path, counters: Counters
+) -> None:
+    broken = tmp_path / "broken.pem"
+    broken.write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+    add_events(counters.bj3.store, 1)
+    for ca_file in (tmp_path / "missing.pem", broken):
+        with pytest.raises(SyncProblem) as caught:
+            sync(counters.bj3, "https://127.0.0.1:1", ca_file=ca_file)
+        assert caught.value.key == "sync.tls" and not caught.value.retry
+        assert "ca_file" in caught.value.message("en")
+
+
+def test_plain_http_is_only_for_this_machine(write_config) -> None:
+    from kiosk.config import load_settings
+    from kiosk.errors import KioskError
+
+    base = '[counter]\noffice = "BJ"\n[central]\nurl = "{url}"\n'
+    for url in ("http://127.0.0.1:8080", "http://localhost:8080", "https://hub.example.cn"):
+        assert load_settings(write_config(base.format(url=url))).central.url == url
+    with pytest.raises(KioskError) as caught:
+        load_settings(write_config(base.format(url="http://hub.example.cn")))
+    assert "must be https://" in caught.value.message("en")

@@ -192,6 +192,7 @@ def test_empty_environment_token_does_not_erase_the_file_token(
         (_config(counter='language = "fr"'), "counter.language", "'zh' or 'en'"),
         (_config(counter="idle_lock_minutes = 0"), "counter.idle_lock_minutes", "greater than"),
         (_config(central='url = "ftp://x"'), "central.url", "must start with http://"),
+        (_config(central='url = "http://hub.example.cn"'), "central.url", "must be https://"),
         (_config(printer='connection = "usb:zz:01"'), "printer.connection", "hexadecimal"),
         (_config(printer='connection = "lpt1"'), "printer.connection", "unknown printer kind"),
         (_config(printer="connection = 5"), "printer.connection", "must be text"),
