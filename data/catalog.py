@@ -1467,4 +1467,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "变更无法应用（{problem}）",
         "the change could not be applied ({problem})",
     ),
+    "keybar.sync_status": ("同步状态", "sync"),
+    "keybar.sync_now": ("立即同步", "sync now"),
+    "sync_screen.title": ("与中心同步", "Sync with the centre"),
+    "sync_screen.refused_title": (
+        "中心拒收的记录（请主管核查）",
+        "Events the centre refused (for the supervisor to look into)",
+    ),
+    "sync_screen.seq": ("序号", "No."),
+    "sync_screen.at": ("时间", "Time"),
+    "sync_screen.kind": ("记录类型", "Kind"),
+    "sync_screen.reason": ("拒收原因", "Reason"),
+    "sync_screen.supervisors_only": (
+        "同步状态仅供主管查看。",
+        "The sync state is for supervisors.",
+    ),
 }

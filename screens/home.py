@@ -27,11 +27,13 @@ class HomeScreen(KioskScreen):
     CSS_PATH = "home.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(w.key, f"open_workflow('{w.name}')", show=False) for w in WORKFLOWS),
+        Binding("f8", "sync_status", show=False),
         Binding("f10", "log_out", show=False),
     ]
     KEYS: ClassVar[list[tuple[str, str, str]]] = [
         ("0-9", "", "keybar.open"),
         ("F2", "app.toggle_language", "keybar.language"),
+        ("F8", "screen.sync_status", "keybar.sync_status"),
         ("Ctrl+L", "app.lock", "keybar.lock"),
         ("F10", "screen.log_out", "keybar.log_out"),
         ("Ctrl+Q", "app.quit", "keybar.quit"),
@@ -124,6 +126,18 @@ class HomeScreen(KioskScreen):
         workflow = next((w for w in self._visible_workflows() if w.name == name), None)
         if workflow is not None:
             self.app.push_screen(screen_for(workflow))
+
+    def action_sync_status(self) -> None:
+        """Open the sync state and the refused events (F8; supervisors and admins)."""
+        from screens.sync_status import SyncStatusScreen
+
+        operator = self.kiosk.operator
+        message = self.query_one("#home-scan-message", Static)
+        if operator is None or not operator.may(Role.SUPERVISOR):
+            message.update(Text(self.t("sync_screen.supervisors_only")))
+            return
+        message.update("")
+        self.app.push_screen(SyncStatusScreen())
 
     def action_log_out(self) -> None:
         """End this operator's session (F10)."""

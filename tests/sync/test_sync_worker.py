@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable
 
 from central.cli import add_counter
 from data.models import Role
@@ -26,7 +27,7 @@ from tests.ui.helpers import log_in, screen_text
 def counter_context(
     write_config: Callable[[str, str], Path], url: str, *, interval_s: float = 1.0
 ) -> KioskContext:
-    """The BJ 3 counter configured for the centre at ``url``, with a clerk account."""
+    """The BJ 3 counter configured for the centre at ``url``, with admin, clerk and super."""
     config = write_config(
         BASE_CONFIG
         + f'\n[central]\nurl = "{url}"\ninterval_s = {interval_s}\n'
@@ -36,15 +37,25 @@ def counter_context(
     settings = load_settings(config)
     create_hash_key(settings.database.id_hash_key_file)
     built = build_context(settings, clock=fixed_clock(NOW))
-    create_operator(
+    admin = create_operator(
         built.store,
-        username="clerk",
-        display_name="张敏",
-        role=Role.CLERK,
-        password=PASSWORDS["clerk"],
+        username="admin",
+        display_name="管理员",
+        role=Role.ADMIN,
+        password=PASSWORDS["admin"],
         created_by=None,
         now=NOW,
     )
+    for username, name, role in (("clerk", "张敏", Role.CLERK), ("super", "王强", Role.SUPERVISOR)):
+        create_operator(
+            built.store,
+            username=username,
+            display_name=name,
+            role=role,
+            password=PASSWORDS[username],
+            created_by=admin,
+            now=NOW,
+        )
     return built
 
 
@@ -107,7 +118,7 @@ async def test_offline_the_counter_works_and_the_bar_says_why(
             await log_in(pilot, "clerk", PASSWORDS["clerk"])
             shown = await wait_for(app, pilot, "无法连接中心")
             waiting = context.store.query("SELECT count(*) FROM events")[0][0]
-            assert waiting == 5  # 3 of the day's work, the account made and the login
+            assert waiting == 7  # 3 of the day's work, 3 accounts made and the login
             assert f"待上传 {waiting} 条" in shown and "尚未成功同步" in shown
             assert "无法连接中心" in shown
             centre.server.start()
@@ -116,4 +127,34 @@ async def test_offline_the_counter_works_and_the_bar_says_why(
             assert "待上传 0 条" in shown and "无法连接中心" not in shown
     finally:
         context.close()
-    assert len(central_events(centre.db_path)) == 5
+    assert len(central_events(centre.db_path)) == 7
+
+
+async def test_supervisors_see_the_refused_events_with_their_reasons(
+    synced: KioskContext, centre: Centre
+) -> None:
+    add_events(synced.store, 3)
+    add_events(synced.store, 1, kind="lottery.won")
+    app = KioskApp(synced)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await log_in(pilot, "clerk", PASSWORDS["clerk"])
+        await wait_for(app, pilot, "中心拒收 1 条")
+        await pilot.press("f8")
+        await pilot.pause()
+        assert "同步状态仅供主管查看" in screen_text(app)
+        await pilot.press("f10")
+        await pilot.pause()
+        await log_in(pilot, "super", PASSWORDS["super"])
+        await pilot.press("f8")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "中心拒收的记录" in shown
+        assert "中心拒收 1 条" in shown
+        table = app.screen.query_one("#sync-refused", DataTable)
+        assert table.row_count == 1
+        seq, _at, kind, reason = table.get_row_at(0)
+        assert kind == "lottery.won" and "unknown event kind" in reason
+        assert (
+            int(seq)
+            == synced.store.query_one("SELECT seq FROM events WHERE kind = 'lottery.won'")[0]
+        )

@@ -91,3 +91,21 @@ def test_unlock_help_screen(snap_compare, context, operators) -> None:
 
     app = KioskApp(_key_context(context, CKF_USER_PIN_LOCKED))
     assert snap_compare(app, terminal_size=(110, 34), run_before=helped)
+
+
+def test_sync_status_screen(snap_compare, context, operators) -> None:
+    from tests.sync.helpers import add_events
+
+    add_events(context.store, 1, kind="lottery.won")
+    with context.store.transaction() as conn:
+        conn.execute(
+            "UPDATE events SET synced_at = '2026-11-25T10:29:00+08:00', sync_status = 'refused',"
+            " sync_note = 'unknown event kind ''lottery.won''' WHERE kind = 'lottery.won'"
+        )
+
+    async def opened(pilot) -> None:
+        await log_in(pilot, "super", PASSWORDS["super"])
+        await pilot.press("f8")
+        await pilot.pause()
+
+    assert snap_compare(KioskApp(context), terminal_size=SIZE, run_before=opened)
