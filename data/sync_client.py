@@ -8,6 +8,7 @@ needs a person (a wrong token or certificate, a refused batch): :attr:`SyncProbl
 from __future__ import annotations
 
 import ssl
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -22,6 +23,9 @@ from pydantic import ValidationError as PydanticValidationError
 from kiosk.errors import KioskError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_ENCODING_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+"""Headers that describe the bytes on the wire, not the decoded answer kept."""
 
 RETRY_AFTER_CAP_S = 3600.0
 """A Retry-After longer than this is read as this (a garbled header must not stall sync)."""
@@ -127,6 +131,7 @@ class CentralClient:
             )
         except (OSError, ssl.SSLError) as error:
             raise SyncProblem("sync.tls", retry=False, problem=_first_line(error)) from None
+        self._timeout_s = endpoint.timeout_s
         self._http = httpx.Client(
             base_url=endpoint.url,
             timeout=endpoint.timeout_s,
@@ -160,7 +165,7 @@ class CentralClient:
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self._http.request(method, path, **kwargs)
+            response = self._exchange(method, path, **kwargs)
         except httpx.TimeoutException:
             raise SyncProblem("sync.timeout", retry=True) from None
         except httpx.ConnectError as error:
@@ -176,6 +181,29 @@ class CentralClient:
         if response.status_code >= 400:
             raise _problem_of(response)
         return response
+
+    def _exchange(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The whole answer, within ``timeout_s`` from the first byte sent to the last
+        received: httpx's own timeouts are per phase, and a read timeout starts again with
+        every piece, so an answer trickling in could otherwise hold sync for ever."""
+        deadline = time.monotonic() + self._timeout_s
+        with self._http.stream(method, path, **kwargs) as streamed:
+            pieces = []
+            for piece in streamed.iter_bytes():  # decoded (Content-Encoding) as it comes
+                pieces.append(piece)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer took longer than the timeout")
+            headers = [
+                (name, value)
+                for name, value in streamed.headers.raw
+                if name.lower() not in _ENCODING_HEADERS
+            ]
+            return httpx.Response(
+                streamed.status_code,
+                headers=headers,
+                content=b"".join(pieces),
+                request=streamed.request,
+            )
 
 
 def _parse(model: type[ModelT], response: httpx.Response) -> ModelT:

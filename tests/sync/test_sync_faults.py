@@ -4,6 +4,7 @@ Whatever the faults, the centre holds each event exactly once, in order."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -88,3 +89,17 @@ def test_random_resets_and_lost_answers_deliver_everything_exactly_once(
     assert stats.applied["reset"] >= 5 and stats.applied["drop_after_request"] >= 5
     assert_exactly_once(centre, counters)
     assert counters.bj3.store.read(sync_status).last_error is None
+
+
+def test_an_answer_trickling_in_is_cut_at_the_timeout_and_sent_again(
+    centre: Centre, counters: Counters, proxy: FaultProxy
+) -> None:
+    add_events(counters.bj3.store, 20)
+    proxy.slow_delay_s, proxy.slow_chunk = 0.05, (4, 8)  # a few bytes, often: no read timeout
+    proxy.plan(["slow"])
+    started = time.monotonic()
+    trickled = sync(counters.bj3, proxy.url, timeout_s=0.5)
+    assert time.monotonic() - started < 3  # the whole answer would take several seconds
+    assert trickled.problem is not None and trickled.problem.key == "sync.timeout"
+    assert sync(counters.bj3, proxy.url, timeout_s=0.5).ok  # the retry: a duplicate, once
+    assert_exactly_once(centre, counters)
