@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from data.models import Operator, Role
+from data.store import Store
 from devices.softhsm_lab import SoftHsmLab
 from kiosk.clock import CHINA_TZ, fixed_clock
 from kiosk.config import Settings, load_settings
@@ -65,8 +66,13 @@ def context(settings: Settings) -> Iterator[KioskContext]:
 @pytest.fixture
 def operators(context: KioskContext) -> dict[str, Operator]:
     """An admin, a clerk and a supervisor, by username."""
+    return make_operators(context.store)
+
+
+def make_operators(store: Store) -> dict[str, Operator]:
+    """Create an admin, a clerk and a supervisor (passwords in ``PASSWORDS``), by username."""
     admin = create_operator(
-        context.store,
+        store,
         username="admin",
         display_name="管理员",
         role=Role.ADMIN,
@@ -77,7 +83,7 @@ def operators(context: KioskContext) -> dict[str, Operator]:
     made = {"admin": admin}
     for username, name, role in (("clerk", "张敏", Role.CLERK), ("super", "王强", Role.SUPERVISOR)):
         made[username] = create_operator(
-            context.store,
+            store,
             username=username,
             display_name=name,
             role=role,

@@ -15,19 +15,20 @@ import pytest
 
 from central.cli import add_counter
 from central.server import CentralServer
-from data.sync import SyncPlan, sync_pass
+from data.sync import SyncPlan, SyncReport, sync_pass
 from data.sync_client import CentralClient, Endpoint
 from devices.pkcs11_reader import Pkcs11Reader
 from devices.softhsm_lab import USER_PIN
 from kiosk.cli import main
 from kiosk.clock import fixed_clock
+from kiosk.context import KioskContext
 from kiosk.services.cert_check import check_token
 from kiosk.services.sync_apply import change_applier
 from kiosk.services.unlock_help import advise
 from tests.conftest import NOW
 from tests.devices.lab import Lab
 from tests.services.test_intake_notice_handover import ID_NUMBER
-from tests.sync.helpers import add_events
+from tests.sync.helpers import Counter, add_events, sync
 from tests.ui import test_workflow_softhsm
 
 SHIM_SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "pkcs11_shim.c"
@@ -151,10 +152,9 @@ TAMPERING = {
 }
 
 
-def _push(context, url: str, token: str):  # type: ignore[no-untyped-def]
-    clock = fixed_clock(NOW)
-    with CentralClient(Endpoint(url, token)) as client:
-        return sync_pass(context.store, client, SyncPlan("BJ", 3), lambda change: None, clock)
+def _push(context: KioskContext, url: str, token: str) -> SyncReport:
+    """One sync pass of the test context's counter (BJ 3)."""
+    return sync(Counter(context.store, "BJ", 3, token), url)
 
 
 @pytest.mark.parametrize("tampering", sorted(TAMPERING))

@@ -11,14 +11,12 @@ import pytest
 from textual.widgets import DataTable
 
 from central.cli import add_counter
-from data.models import Role
 from kiosk.app import KioskApp
 from kiosk.clock import fixed_clock
 from kiosk.config import load_settings
 from kiosk.context import KioskContext, build_context
 from kiosk.hash_key import create_hash_key
-from kiosk.services.operators import create_operator
-from tests.conftest import BASE_CONFIG, NOW, PASSWORDS
+from tests.conftest import BASE_CONFIG, NOW, PASSWORDS, make_operators
 from tests.sync.conftest import Centre
 from tests.sync.helpers import add_events, central_events
 from tests.ui.helpers import log_in, screen_text
@@ -37,25 +35,7 @@ def counter_context(
     settings = load_settings(config)
     create_hash_key(settings.database.id_hash_key_file)
     built = build_context(settings, clock=fixed_clock(NOW))
-    admin = create_operator(
-        built.store,
-        username="admin",
-        display_name="管理员",
-        role=Role.ADMIN,
-        password=PASSWORDS["admin"],
-        created_by=None,
-        now=NOW,
-    )
-    for username, name, role in (("clerk", "张敏", Role.CLERK), ("super", "王强", Role.SUPERVISOR)):
-        create_operator(
-            built.store,
-            username=username,
-            display_name=name,
-            role=role,
-            password=PASSWORDS[username],
-            created_by=admin,
-            now=NOW,
-        )
+    make_operators(built.store)
     return built
 
 
