@@ -74,11 +74,11 @@ class KioskScreenMixin:
 
     def key_line(self, match: KeyMatch) -> Text:
         """One line naming a found key: enterprise, USCC and serial."""
-        from rich.text import Text
+        from screens.plain import plain
 
         key = match.key
         name = match.enterprise.name if match.enterprise else key.enterprise_uscc
-        return Text(
+        return plain(
             self.t(
                 "ho.key_line", name=name, uscc=key.enterprise_uscc, serial=key.token_serial or "—"
             )

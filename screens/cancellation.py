@@ -7,22 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import (
-    Button,
-    Checkbox,
-    Input,
-    Label,
-    OptionList,
-    RadioButton,
-    RadioSet,
-    Static,
-)
+from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, RadioSet
 from textual.widgets.option_list import Option
 
 from data.models import Case, KeyState
@@ -45,6 +35,7 @@ from kiosk.services.handover import check_inserted_key
 from kiosk.services.keys import ALLOWED_MOVES
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
+from screens.plain import Label, Static, plain
 from screens.widgets.key_results import show_key_matches
 from screens.widgets.status_bar import StatusBar
 
@@ -126,7 +117,7 @@ class CancellationScreen(KioskScreen):
                 for document, label in DOCUMENT_CHOICES:
                     yield Checkbox(self.t(label), id=f"cx-doc-{document}")
                 yield Button(self.t("cx.record"), id="cx-record", variant="primary")
-            yield Static(Text(self.t("cx.step_find")), id="cx-step")
+            yield Static(plain(self.t("cx.step_find")), id="cx-step")
             yield Static(self.t("cx.confirm_title"), id="cx-confirm-title")
             yield OptionList(id="cx-pending")
             with Horizontal(id="cx-confirm-row"):
@@ -150,10 +141,12 @@ class CancellationScreen(KioskScreen):
         self.query_one("#cx-search", Input).focus()
 
     def _step(self, key: str, **params: object) -> None:
-        self.query_one("#cx-step", Static).update(Text(self.t(key, **params)))
+        self.query_one("#cx-step", Static).update(plain(self.t(key, **params)))
 
     def _error(self, error: KioskError, target: str = "#cx-step") -> None:
-        self.query_one(target, Static).update(Text(error.message(self.context.translator.language)))
+        self.query_one(target, Static).update(
+            plain(error.message(self.context.translator.language))
+        )
 
     # --- step 1: the key ---
 
@@ -399,7 +392,7 @@ class CancellationScreen(KioskScreen):
             reason = self.t(f"cancel_reason.{item.reason}") if item.reason else "—"
             listing.add_option(
                 Option(
-                    Text(
+                    plain(
                         self.t(
                             "cx.confirm_row",
                             code=item.case.tracking_code,
@@ -415,7 +408,7 @@ class CancellationScreen(KioskScreen):
         if self.pending:
             listing.highlighted = 0
         else:
-            listing.add_option(Option(Text(self.t("cx.confirm_none")), disabled=True))
+            listing.add_option(Option(plain(self.t("cx.confirm_none")), disabled=True))
 
     @on(Button.Pressed, "#cx-confirm-go")
     @on(Input.Submitted, "#cx-conf-password")
@@ -451,4 +444,4 @@ class CancellationScreen(KioskScreen):
         self._fill_pending()
 
     def _step_confirm(self, key: str, **params: object) -> None:
-        self.query_one("#cx-confirm-status", Static).update(Text(self.t(key, **params)))
+        self.query_one("#cx-confirm-status", Static).update(plain(self.t(key, **params)))

@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from data.audit import events_of_case
 from data.models import Case
@@ -21,6 +20,7 @@ from kiosk.services.printing import tracking_url
 from kiosk.services.rating import RATINGS, rate_service
 from kiosk.services.receipts import PrintOutcome, receipts_of_case, send_receipt
 from screens.base import KioskScreen
+from screens.plain import Static, plain
 from screens.widgets.status_bar import StatusBar
 
 
@@ -58,8 +58,8 @@ class CaseScreen(KioskScreen):
         """Summary, QR, history and receipts."""
         yield StatusBar()
         with VerticalScroll(id="case-body"):
-            yield Static(Text(self._summary()), id="case-summary")
-            yield Static(Text(self._rating_text()), id="case-rating")
+            yield Static(plain(self._summary()), id="case-summary")
+            yield Static(plain(self._rating_text()), id="case-rating")
             yield Static(
                 qr_text(tracking_url(self.context.settings, self.case.tracking_code)), id="case-qr"
             )
@@ -133,9 +133,9 @@ class CaseScreen(KioskScreen):
                 now=self.context.clock(),
             )
         except KioskError as error:
-            message.update(Text(error.message(self.context.translator.language)))
+            message.update(plain(error.message(self.context.translator.language)))
             return
-        self.query_one("#case-rating", Static).update(Text(self._rating_text()))
+        self.query_one("#case-rating", Static).update(plain(self._rating_text()))
         message.update(self.t("case.rated"))
         self._fill()
 
@@ -147,7 +147,7 @@ class CaseScreen(KioskScreen):
         )
         for entry in self.context.store.read(lambda conn: events_of_case(conn, self.case.id)):
             history.add_row(
-                entry.at.replace("T", " ")[:16], Text(entry.kind), Text(entry.operator or "")
+                entry.at.replace("T", " ")[:16], plain(entry.kind), plain(entry.operator or "")
             )
         receipts = self.query_one("#case-receipts", DataTable)
         receipts.clear(columns=True)
@@ -159,7 +159,7 @@ class CaseScreen(KioskScreen):
             if receipt.error:
                 status += f" ({self.t(f'print.short_{receipt.error}')})"
             receipts.add_row(
-                receipt.template,
+                plain(receipt.template),
                 status,
                 receipt.created_at.strftime("%Y-%m-%d %H:%M"),
                 key=str(receipt.id),
@@ -182,11 +182,11 @@ class CaseScreen(KioskScreen):
             )
         except KioskError as error:
             self.query_one("#case-message", Static).update(
-                Text(error.message(context.translator.language))
+                plain(error.message(context.translator.language))
             )
             return
-        self.query_one("#case-summary", Static).update(Text(self._summary()))
-        self.query_one("#case-message", Static).update(Text(self.t("case.followed_up")))
+        self.query_one("#case-summary", Static).update(plain(self._summary()))
+        self.query_one("#case-message", Static).update(plain(self.t("case.followed_up")))
         self._fill()
 
     def action_reprint(self) -> None:
@@ -222,7 +222,7 @@ class CaseScreen(KioskScreen):
         if outcome is None:
             error = message.error
             text = error.message(self.context.translator.language) if error else ""
-            self.query_one("#case-message", Static).update(Text(text))
+            self.query_one("#case-message", Static).update(plain(text))
             self._fill()
             return
         if outcome.printed:
@@ -230,5 +230,5 @@ class CaseScreen(KioskScreen):
         else:
             spec = str(self.context.settings.printer.connection)
             text = self.t(f"print.failed_{outcome.failure}", spec=spec)
-        self.query_one("#case-message", Static).update(Text(text))
+        self.query_one("#case-message", Static).update(plain(text))
         self._fill()

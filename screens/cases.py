@@ -10,12 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select
 
 from data.models import Case, CaseKind
 from kiosk.errors import KioskError
 from kiosk.services.case_search import SCOPES, CaseRow, Scope, search_cases
 from screens.base import KioskScreen
+from screens.plain import Static, plain
 from screens.widgets.status_bar import StatusBar
 
 LIMIT = 100
@@ -129,7 +130,7 @@ class CasesScreen(KioskScreen):
             )
         except KioskError as error:
             self._fill([])
-            message.update(Text(error.message(self.context.translator.language)))
+            message.update(plain(error.message(self.context.translator.language)))
             return
         self._fill(rows)
         if not rows:
@@ -155,7 +156,7 @@ class CasesScreen(KioskScreen):
             table.add_row(
                 case.tracking_code,
                 self.t(f"casekind.{case.kind.value}"),
-                Text(row.enterprise_name or "—"),
+                plain(row.enterprise_name or "—"),
                 case.opened_at.strftime("%Y-%m-%d %H:%M"),
                 self._due(case),
                 self.t(f"casestate.{case.state.value}"),
@@ -164,16 +165,16 @@ class CasesScreen(KioskScreen):
 
     def _due(self, case: Case) -> Text:
         if case.due_on is None:
-            return Text("—")
+            return plain("—")
         due = case.due_on.isoformat()
         if case.state.value == "closed":
-            return Text(due)
+            return plain(due)
         left = self.context.calendar.workdays_left(self.context.clock().date(), case.due_on)
         if left < 0:
-            return Text(self.t("cases.due_overdue", due=due, days=-left), style="bold red")
+            return plain(self.t("cases.due_overdue", due=due, days=-left), style="bold red")
         if left == 0:
-            return Text(self.t("cases.due_today", due=due), style="bold yellow")
-        return Text(self.t("cases.due_left", due=due, days=left))
+            return plain(self.t("cases.due_today", due=due), style="bold yellow")
+        return plain(self.t("cases.due_left", due=due, days=left))
 
     @on(DataTable.RowSelected, "#cases-table")
     def _opened(self, event: DataTable.RowSelected) -> None:

@@ -7,20 +7,20 @@ import sqlite3
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Label, Select, Static
+from textual.widgets import DataTable, Select
 
 from data.models import Case, EnterpriseKind
 from devices.token import TokenError, TokenSummary
 from kiosk.errors import KioskError
 from kiosk.services.cert_check import CertCheckReport, check_token, record_check
 from screens.base import KioskScreen
+from screens.plain import Label, Static, plain
 from screens.token_choice import choose_token
 from screens.widgets.status_bar import StatusBar
 
@@ -232,7 +232,7 @@ class CertCheckScreen(KioskScreen):
 
     def _set_note(self, key: str) -> None:
         self._note = key
-        self.query_one("#check-note", Static).update(Text(self.t(key)))
+        self.query_one("#check-note", Static).update(plain(self.t(key)))
 
     def _clear(self) -> None:
         self.report = self.case = None
@@ -247,7 +247,7 @@ class CertCheckScreen(KioskScreen):
         token = report.token
         pin = self.t(f"pin.{token.pin_state.value}")
         self.query_one("#check-token", Static).update(
-            Text(
+            plain(
                 self.t(
                     "check.token_line",
                     label=token.label,
@@ -258,24 +258,27 @@ class CertCheckScreen(KioskScreen):
             )
         )
         self._fill_certificates(report)
-        lines = []
+        verdicts = Text()
         for verdict in report.verdicts:
             style = SEVERITY_STYLE[verdict.severity]
             params = dict(verdict.params)
             if "state" in params:
                 params["state"] = self.t(f"keystate.{params['state']}")
-            text = escape(self.t(f"verdict.{verdict.code}", **params))
-            lines.append(f"[{style}]{SEVERITY_MARK[verdict.severity]} {text}[/]")
+            text = self.t(f"verdict.{verdict.code}", **params)
+            if verdicts:
+                verdicts.append("\n")
+            verdicts.append(f"{SEVERITY_MARK[verdict.severity]} {text}", style=style)
             if verdict.next_step:
-                lines.append("    → " + escape(self.t(verdict.next_step)))
-        self.query_one("#check-verdicts", Static).update("\n".join(lines))
+                verdicts.append("\n    → " + self.t(verdict.next_step))
+        # The parameters hold the certificate's own text: Static makes it plain and visible.
+        self.query_one("#check-verdicts", Static).update(verdicts)
         needs_kind = report.enterprise is None and any(
             v.next_step == "next.add_code_pick_kind" for v in report.verdicts
         )
         self.query_one("#check-kind-row").display = needs_kind or self.chosen_kind is not None
         if case is not None:
             self.query_one("#check-case", Static).update(
-                Text(self.t("check.recorded", code=case.tracking_code))
+                plain(self.t("check.recorded", code=case.tracking_code))
             )
 
     def _fill_certificates(self, report: CertCheckReport) -> None:
@@ -290,15 +293,15 @@ class CertCheckScreen(KioskScreen):
         for view in report.certificates:
             facts = view.facts
             if facts is None:
-                table.add_row(Text(view.label), self.t("cert.unreadable"), "", "", "", "", "")
+                table.add_row(plain(view.label), self.t("cert.unreadable"), "", "", "", "", "")
                 continue
             until = facts.not_after.astimezone(self.context.clock().tzinfo).date().isoformat()
             # Text, never markup: these strings come from the customer's certificate.
             table.add_row(
-                Text(view.label),
-                Text(facts.subject_cn),
-                Text(facts.subject_o or "—"),
-                Text(facts.issuer_cn),
+                plain(view.label),
+                plain(facts.subject_cn),
+                plain(facts.subject_o or "—"),
+                plain(facts.issuer_cn),
                 until,
                 facts.key_algorithm.upper(),
                 facts.fingerprint_sha256[:16],

@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, OptionList
 
 from data.models import Case
 from devices.token import TokenError, TokenSummary
@@ -21,6 +20,7 @@ from kiosk.services.agents import AgentCheck, Override
 from kiosk.services.handover import HANDABLE, hand_over
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
+from screens.plain import Label, Static, plain
 from screens.widgets.key_results import show_key_matches
 from screens.widgets.status_bar import StatusBar
 
@@ -71,7 +71,7 @@ class HandoverScreen(KioskScreen):
                 )
                 yield Input(placeholder=self.t("ho.reason"), id="ho-reason", max_length=200)
                 yield Button(self.t("ho.override"), id="ho-override-go", variant="warning")
-            yield Static(Text(self.t("ho.step_find")), id="ho-step")
+            yield Static(plain(self.t("ho.step_find")), id="ho-step")
         yield self.key_bar()
 
     def on_mount(self) -> None:
@@ -82,7 +82,7 @@ class HandoverScreen(KioskScreen):
         self.query_one("#ho-search", Input).focus()
 
     def _step(self, key: str, **params: object) -> None:
-        self.query_one("#ho-step", Static).update(Text(self.t(key, **params)))
+        self.query_one("#ho-step", Static).update(plain(self.t(key, **params)))
 
     @on(Input.Submitted, "#ho-search")
     def _search(self, event: Input.Submitted) -> None:
@@ -133,7 +133,7 @@ class HandoverScreen(KioskScreen):
             )
         except KioskError as error:
             self.query_one("#ho-step", Static).update(
-                Text(error.message(context.translator.language))
+                plain(error.message(context.translator.language))
             )
             if error.key == "agent.not_authorised":
                 self.query_one("#ho-override").display = True
@@ -189,7 +189,7 @@ class HandoverScreen(KioskScreen):
         self._busy = False
         if message.error is not None:
             self.query_one("#ho-step", Static).update(
-                Text(message.error.message(self.context.translator.language))
+                plain(message.error.message(self.context.translator.language))
             )
             if message.error.key == "token.error_removed":
                 # The key may be back in before the watcher saw it out: its fresh report

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from data.models import Role
@@ -17,6 +16,7 @@ from kiosk.errors import KioskError
 from kiosk.services.cases import count_due, find_case_by_code
 from kiosk.services.rating import flagged_cases
 from screens.base import KioskScreen
+from screens.plain import Static, plain
 from screens.widgets.status_bar import StatusBar
 from screens.workflows import WORKFLOWS, Workflow
 
@@ -45,7 +45,7 @@ class HomeScreen(KioskScreen):
         operator = self.kiosk.operator
         with Vertical(id="home-body"):
             greeting = self.t("home.greeting", name=operator.display_name if operator else "")
-            yield Static(Text(greeting), id="home-greeting")
+            yield Static(plain(greeting), id="home-greeting")
             yield Static(self._due_text(), id="home-due")
             # select_on_focus off: the scanner's first letter, put in on focus, must stay.
             yield Input(
@@ -108,7 +108,7 @@ class HomeScreen(KioskScreen):
         try:
             case = find_case_by_code(self.context.store, text)
         except KioskError as error:
-            message.update(Text(error.message(self.context.translator.language)))
+            message.update(plain(error.message(self.context.translator.language)))
             return
         message.update("")
         self.query_one(OptionList).focus()
@@ -134,7 +134,7 @@ class HomeScreen(KioskScreen):
         operator = self.kiosk.operator
         message = self.query_one("#home-scan-message", Static)
         if operator is None or not operator.may(Role.SUPERVISOR):
-            message.update(Text(self.t("sync_screen.supervisors_only")))
+            message.update(plain(self.t("sync_screen.supervisors_only")))
             return
         message.update("")
         self.app.push_screen(SyncStatusScreen())

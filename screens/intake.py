@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, Select
 
 from data.models import Case
 from devices.token import TokenError, TokenSummary
@@ -22,6 +22,7 @@ from kiosk.services.enterprises import expect_key, get_enterprise
 from kiosk.services.intake import IntakeResult, receive_inserted_key
 from kiosk.services.keys import find_key_by_serial
 from screens.base import KioskScreen
+from screens.plain import Static, plain
 from screens.widgets.status_bar import StatusBar
 
 
@@ -63,8 +64,8 @@ class IntakeScreen(KioskScreen):
         self.handled: set[str] = set()
         """Serials read this session and still inserted: not read again until re-inserted."""
         self._busy = False
-        self._expect_note: Text = Text("")
-        self._step_note: Text = Text("")
+        self._expect_note: Text = plain("")
+        self._step_note: Text = plain("")
 
     def compose(self) -> ComposeResult:
         """The hand-entry form, the session's list and the step line."""
@@ -84,7 +85,7 @@ class IntakeScreen(KioskScreen):
                 yield Input(placeholder=self.t("in.replaces"), id="in-replaces", max_length=64)
                 yield Button(self.t("in.expect"), id="in-expect", variant="primary")
             yield Static(self._expect_note, id="in-expect-note")
-            yield Static(Text(self.t("in.insert_hint")), id="in-hint")
+            yield Static(plain(self.t("in.insert_hint")), id="in-hint")
             yield Static(self.t("in.session_title"), id="in-session-title")
             yield Static(self._list_text(), id="in-list")
             yield Static(self._step_note, id="in-step")
@@ -112,7 +113,7 @@ class IntakeScreen(KioskScreen):
         self._show_replaces()
 
     def _expect_says(self, text: str, style: str = "") -> None:
-        self._expect_note = Text(text, style=style)
+        self._expect_note = plain(text, style=style)
         self.query_one("#in-expect-note", Static).update(self._expect_note)
 
     @on(Input.Submitted, "#in-uscc, #in-serial, #in-replaces")
@@ -245,7 +246,7 @@ class IntakeScreen(KioskScreen):
 
     def _list_text(self) -> Text:
         if not self.entries:
-            return Text(self.t("in.none_yet"), style="dim")
+            return plain(self.t("in.none_yet"), style="dim")
         language = self.context.translator.language
         text = Text()
         for number, entry in enumerate(self.entries, 1):
@@ -280,7 +281,7 @@ class IntakeScreen(KioskScreen):
         return text
 
     def _step(self, key: str, style: str = "", **params: object) -> None:
-        self._step_note = Text(self.t(key, **params), style=style)
+        self._step_note = plain(self.t(key, **params), style=style)
         self.query_one("#in-step", Static).update(self._step_note)
 
     # --- the intake list ---

@@ -10,11 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from kiosk.errors import KioskError
 from kiosk.services.operators import authenticate
 from screens.base import KioskDialog
+from screens.plain import Static
 
 
 class LockScreen(KioskDialog[None]):

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, OptionList
 
 from data.models import Case
 from kiosk.errors import KioskError
 from kiosk.services.mail_out import mail_key
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
+from screens.plain import Label, Static, plain
 from screens.widgets.key_results import show_key_matches
 from screens.widgets.status_bar import StatusBar
 
@@ -56,7 +56,7 @@ class MailOutScreen(KioskScreen):
                     with Horizontal(classes="mo-row"):
                         yield Label(self.t(f"mo.{field}"))
                         yield Input(id=f"mo-{field}", max_length=200)
-            yield Static(Text(self.t("ho.step_find")), id="mo-step")
+            yield Static(plain(self.t("ho.step_find")), id="mo-step")
         yield self.key_bar()
 
     def on_mount(self) -> None:
@@ -66,7 +66,7 @@ class MailOutScreen(KioskScreen):
         self.query_one("#mo-search", Input).focus()
 
     def _step(self, text: str) -> None:
-        self.query_one("#mo-step", Static).update(Text(text))
+        self.query_one("#mo-step", Static).update(plain(text))
 
     @on(Input.Submitted, "#mo-search")
     def _search(self, event: Input.Submitted) -> None:
@@ -86,7 +86,7 @@ class MailOutScreen(KioskScreen):
         key, enterprise = self.chosen.key, self.chosen.enterprise
         name = enterprise.name if enterprise else key.enterprise_uscc
         self.query_one("#mo-key", Static).update(
-            Text(
+            plain(
                 self.t(
                     "ho.key_line",
                     name=name,

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Label, OptionList, Select, Static
+from textual.widgets import OptionList, Select
 from textual.widgets.option_list import Option
 
 from kiosk.errors import KioskError
@@ -23,6 +23,7 @@ from kiosk.services.notice import (
     record_enterprise_told,
 )
 from screens.base import KioskScreen
+from screens.plain import Label, Static, cleaned, plain
 from screens.widgets.status_bar import StatusBar
 
 
@@ -44,7 +45,7 @@ class NoticeScreen(KioskScreen):
         super().__init__()
         self.items: list[AwaitingNotice] = []
         self.chosen: AwaitingNotice | None = None
-        self._note = Text("")
+        self._note = plain("")
 
     def compose(self) -> ComposeResult:
         """The list, the two choices and the step line."""
@@ -66,7 +67,7 @@ class NoticeScreen(KioskScreen):
                     id="nt-delivery",
                     prompt=self.t("nt.delivery_prompt"),
                 )
-            yield Static(self._note or Text(self.t("nt.step_pick")), id="nt-step")
+            yield Static(self._note or plain(self.t("nt.step_pick")), id="nt-step")
         yield self.key_bar()
 
     def on_mount(self) -> None:
@@ -87,7 +88,7 @@ class NoticeScreen(KioskScreen):
         listing = self.query_one("#nt-list", OptionList)
         listing.clear_options()
         for index, item in enumerate(self.items):
-            listing.add_option(Option(self._row(item), id=str(index)))
+            listing.add_option(Option(cleaned(self._row(item)), id=str(index)))
         if self.items:
             chosen_id = self.chosen.case.id if self.chosen else None
             ids = [item.case.id for item in self.items]
@@ -96,7 +97,7 @@ class NoticeScreen(KioskScreen):
             self.chosen = None
         listing.display = bool(self.items)
         self.query_one("#nt-empty", Static).update(
-            Text(self.t("nt.empty")) if not self.items else Text("")
+            plain(self.t("nt.empty")) if not self.items else plain("")
         )
 
     def _row(self, item: AwaitingNotice) -> Text:
@@ -122,7 +123,7 @@ class NoticeScreen(KioskScreen):
         return row
 
     def _say(self, text: str, style: str = "") -> None:
-        self._note = Text(text, style=style)
+        self._note = plain(text, style=style)
         self.query_one("#nt-step", Static).update(self._note)
 
     @on(OptionList.OptionSelected, "#nt-list")

@@ -8,12 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Select
 
 from data.models import Role
 from kiosk.errors import KioskError
 from kiosk.services.operators import create_operator, list_operators, unlock_operator
 from screens.base import KioskScreen
+from screens.plain import Label, Static, plain
 from screens.widgets.status_bar import StatusBar
 
 
@@ -75,8 +76,8 @@ class OperatorsScreen(KioskScreen):
             locked = operator.locked_until is not None and operator.locked_until > now
             state = self.t("operators.locked" if locked else "operators.active")
             table.add_row(
-                operator.username,
-                operator.display_name,
+                plain(operator.username),
+                plain(operator.display_name),
                 self.t(f"role.{operator.role.value}"),
                 state,
                 key=operator.username,

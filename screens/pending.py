@@ -7,9 +7,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from screens.base import KioskScreen
+from screens.plain import Static
 from screens.widgets.status_bar import StatusBar
 from screens.workflows import Workflow
 

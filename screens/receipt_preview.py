@@ -8,12 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
 
 from data.models import Case, Receipt
 from kiosk.errors import KioskError
@@ -22,6 +20,7 @@ from kiosk.services.printing import print_for_case
 from kiosk.services.rating import FLAGGED_RATINGS, RATINGS, rate_service
 from kiosk.services.receipts import PrintOutcome, send_receipt, store_receipt
 from screens.base import KioskDialog
+from screens.plain import Static, plain
 
 if TYPE_CHECKING:
     from kiosk.context import KioskContext
@@ -130,9 +129,9 @@ class ReceiptPreviewScreen(KioskDialog[None]):
         with Vertical(id="preview-box"):
             yield Static(self.t("preview.title"), id="preview-title")
             with VerticalScroll(id="preview-paper"):
-                yield Static(Text("\n".join(self.built.preview)), id="preview-text")
-            yield Static(Text(self.t("preview.hint")), id="preview-status")
-            yield Static(Text(self._rating_prompt()), id="preview-rating")
+                yield Static(plain("\n".join(self.built.preview)), id="preview-text")
+            yield Static(plain(self.t("preview.hint")), id="preview-status")
+            yield Static(plain(self._rating_prompt()), id="preview-rating")
         yield self.key_bar(with_demo_tray=False)
 
     def action_print(self) -> None:
@@ -181,7 +180,7 @@ class ReceiptPreviewScreen(KioskDialog[None]):
             text = self.t("preview.not_stored", problem=message.problem or "")
             if message.error is not None and message.error.key == "print.not_recorded":
                 text = message.problem or ""  # it did print: only the record is missing
-            self.query_one("#preview-status", Static).update(Text(text))
+            self.query_one("#preview-status", Static).update(plain(text))
             return
         self.receipt = message.outcome.receipt
         if message.outcome.printed:
@@ -192,7 +191,7 @@ class ReceiptPreviewScreen(KioskDialog[None]):
             if message.outcome.detail:
                 reason += f" ({message.outcome.detail})"
             self.query_one("#preview-status", Static).update(
-                Text(reason + "\n" + self.t("preview.kept"))
+                plain(reason + "\n" + self.t("preview.kept"))
             )
 
     def action_save_image(self) -> None:
@@ -209,11 +208,11 @@ class ReceiptPreviewScreen(KioskDialog[None]):
             )
         except (OSError, ReceiptRenderError) as error:
             self.query_one("#preview-status", Static).update(
-                Text(self.t("preview.image_failed", problem=str(error)))
+                plain(self.t("preview.image_failed", problem=str(error)))
             )
             return
         self.query_one("#preview-status", Static).update(
-            Text(self.t("preview.image_saved", path=str(path)))
+            plain(self.t("preview.image_saved", path=str(path)))
         )
 
     def _rating_prompt(self) -> str:
@@ -233,11 +232,11 @@ class ReceiptPreviewScreen(KioskDialog[None]):
             text = self.t("preview.rated", rating=self.t(f"rating.{rating}"))
             if rating in FLAGGED_RATINGS:
                 text += " " + self.t("preview.flagged")
-        self.query_one("#preview-rating", Static).update(Text(text))
+        self.query_one("#preview-rating", Static).update(plain(text))
 
     def action_close(self) -> None:
         """Back to the task (Esc)."""
         self.dismiss(None)
 
     def _status(self, key: str) -> None:
-        self.query_one("#preview-status", Static).update(Text(self.t(key)))
+        self.query_one("#preview-status", Static).update(plain(self.t(key)))

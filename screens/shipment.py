@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, Label, OptionList, SelectionList, Static
+from textual.widgets import Input, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -20,6 +19,7 @@ from kiosk.services.cancellation import confirmed_awaiting_shipment
 from kiosk.services.cancellation_lists import ListedCancellation, listed_cancellations
 from kiosk.services.shipment import Shipment, Verdict, record_provider_verdict, ship_cancellations
 from screens.base import KioskScreen
+from screens.plain import Label, Static, plain
 from screens.widgets.status_bar import StatusBar
 
 
@@ -61,7 +61,7 @@ class ShipmentScreen(KioskScreen):
                 yield Input(id="sh-courier", max_length=40)
                 yield Label(self.t("sh.waybill"))
                 yield Input(id="sh-waybill", max_length=40)
-            yield Static(Text(self.t("sh.step")), id="sh-step")
+            yield Static(plain(self.t("sh.step")), id="sh-step")
             yield Static(self.t("sh.verdict_title"), classes="sh-heading")
             yield OptionList(id="sh-shipped")
             yield Input(placeholder=self.t("sh.remark"), id="sh-remark", max_length=200)
@@ -94,7 +94,7 @@ class ShipmentScreen(KioskScreen):
         for item in self.awaiting:
             due = item.case.due_on
             overdue = due is not None and due < today
-            prompt = Text(
+            prompt = plain(
                 self.t(
                     "sh.row",
                     mark=self.t("sh.overdue_mark") if overdue else "",
@@ -110,7 +110,7 @@ class ShipmentScreen(KioskScreen):
         if self.awaiting:
             selection.highlighted = 0
         self.query_one("#sh-awaiting-empty", Static).update(
-            "" if self.awaiting else Text(self.t("sh.none"))
+            "" if self.awaiting else plain(self.t("sh.none"))
         )
         self.shipped = listed_cancellations(store, "k.state = ?", (KeyState.SHIPPED.value,))
         shipped = self.query_one("#sh-shipped", OptionList)
@@ -118,7 +118,7 @@ class ShipmentScreen(KioskScreen):
         for index, item in enumerate(self.shipped):
             shipped.add_option(
                 Option(
-                    Text(
+                    plain(
                         self.t(
                             "sh.verdict_row",
                             code=item.case.tracking_code,
@@ -134,13 +134,13 @@ class ShipmentScreen(KioskScreen):
         if self.shipped:
             shipped.highlighted = 0
         else:
-            shipped.add_option(Option(Text(self.t("sh.verdict_none")), disabled=True))
+            shipped.add_option(Option(plain(self.t("sh.verdict_none")), disabled=True))
 
     def _reason(self, item: ListedCancellation) -> str:
         return self.t(f"cancel_reason.{item.reason}") if item.reason else "—"
 
     def _say(self, target: str, text: str) -> None:
-        self.query_one(target, Static).update(Text(text))
+        self.query_one(target, Static).update(plain(text))
 
     def _error(self, target: str, error: KioskError) -> None:
         self._say(target, error.message(self.context.translator.language))

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from kiosk.services.sync_overview import sync_overview
 from screens.base import KioskScreen
+from screens.plain import Static, plain
 from screens.widgets.status_bar import StatusBar
 
 
@@ -62,7 +62,7 @@ class SyncStatusScreen(KioskScreen):
         )
         if not configured:
             summary = self.t("sync.not_configured") + "\n" + summary
-        self.query_one("#sync-summary", Static).update(Text(summary))
+        self.query_one("#sync-summary", Static).update(plain(summary))
         table = self.query_one("#sync-refused", DataTable)
         table.clear(columns=True)
         table.add_columns(
@@ -72,7 +72,7 @@ class SyncStatusScreen(KioskScreen):
             self.t("sync_screen.reason"),
         )
         for event in overview.refused:
-            table.add_row(str(event.seq), event.at, event.kind, event.reason)
+            table.add_row(str(event.seq), plain(event.at), plain(event.kind), plain(event.reason))
 
     def action_sync_now(self) -> None:
         """Ask the sync worker for a pass now, then show the figures again."""

@@ -6,11 +6,9 @@ from __future__ import annotations
 import sqlite3
 from typing import ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Static
 
 from data.models import Case
 from devices.qr import qr_text
@@ -19,6 +17,7 @@ from kiosk.errors import KioskError
 from kiosk.services.enterprises import get_enterprise
 from kiosk.services.unlock_help import UNLOCK_EMAIL_WORKDAYS, advise, record_unlock_help
 from screens.base import KioskScreen
+from screens.plain import Static, plain, visible
 from screens.token_choice import choose_token
 from screens.widgets.status_bar import StatusBar
 
@@ -99,13 +98,13 @@ class UnlockHelpScreen(KioskScreen):
             )
             steps += "\n\n" + self.t("unlock.never_try")
         self._update(diagnosis, steps, show_qr=advice.show_procedure)
-        self.query_one("#unlock-url", Static).update(escape(advice.unlock_url))
+        self.query_one("#unlock-url", Static).update(plain(advice.unlock_url))
         self.query_one("#unlock-qr", Static).update(qr_text(advice.unlock_url))
         self._show_case()
 
     def _update(self, diagnosis: str, steps: str, show_qr: bool) -> None:
-        self.query_one("#unlock-diagnosis", Static).update(escape(diagnosis))
-        self.query_one("#unlock-steps", Static).update(escape(steps))
+        self.query_one("#unlock-diagnosis", Static).update(plain(diagnosis))
+        self.query_one("#unlock-steps", Static).update(plain(steps))
         self.query_one("#unlock-qr-box").display = show_qr
 
     def _show_case(self) -> None:
@@ -118,7 +117,7 @@ class UnlockHelpScreen(KioskScreen):
                 code=self.case.tracking_code,
                 due=self.case.due_on.isoformat() if self.case.due_on else "",
             )
-        self.query_one("#unlock-case", Static).update(escape(text))
+        self.query_one("#unlock-case", Static).update(plain(text))
 
     def action_record(self) -> None:
         """Record the help given as a case due in 3 working days (F5)."""
@@ -140,7 +139,9 @@ class UnlockHelpScreen(KioskScreen):
                 calendar=context.calendar,
             )
         except KioskError as error:
-            self.notify(error.message(context.translator.language), severity="error")
+            self.notify(
+                visible(error.message(context.translator.language)), severity="error", markup=False
+            )
             return
         except sqlite3.Error:
             self.notify(self.t("check.not_recorded"), severity="error")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from kiosk.services.search import KeyMatch
+from screens.plain import plain
 
 
 def show_key_matches(results: OptionList, matches: list[KeyMatch], t: Callable[..., str]) -> bool:
@@ -21,7 +21,7 @@ def show_key_matches(results: OptionList, matches: list[KeyMatch], t: Callable[.
         name = match.enterprise.name if match.enterprise else key.enterprise_uscc
         state = t(f"keystate.{key.state.value}")
         row = f"{name}  {key.enterprise_uscc}  {key.token_serial or '—'}  [{state}]"
-        results.add_option(Option(Text(row), id=str(index)))
+        results.add_option(Option(plain(row), id=str(index)))
     if not matches:
         return False
     results.highlighted = 0

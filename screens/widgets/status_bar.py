@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
-from textual.widgets import Static
+from rich.text import Text
 
 from kiosk.status import StatusItems
+from screens.plain import Static
 
 
 class StatusBar(Static):
@@ -24,4 +24,4 @@ class StatusBar(Static):
     def show(self, items: StatusItems) -> None:
         """Replace what the bar says."""
         fields = [items.operator, items.office, items.token, items.printer, items.sync]
-        self.update(" │ ".join(escape(text) for text in fields) + f"   {escape(items.clock)}")
+        self.update(Text(" │ ".join(fields) + f"   {items.clock}"))
