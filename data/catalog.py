@@ -92,6 +92,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "A replacement takes the place of a lost or damaged live key: please choose the key "
         "it replaces. An enterprise with no live key applies for a first key instead.",
     ),
+    "keys.replacement_pending": (
+        "这把钥匙已有一把补办的钥匙在办理中，同一把钥匙同时只能补办一次。"
+        "请等补办的钥匙交接（旧钥匙作废）后再办理，或先注销补办的钥匙。",
+        "This key already has a replacement on its way; a key is replaced only once at a "
+        "time. Wait until the replacement is handed over (the old key is then void), or "
+        "cancel the pending replacement first.",
+    ),
     "tracking.empty": (
         "请输入或扫描回执上的查询码。",
         "Please type or scan the tracking code on the receipt.",
@@ -662,6 +669,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "check.not_recorded": (
         "检查结果未能保存（数据库错误），请按 R 重试；如仍失败请运行 kiosk doctor。",
         "The check could not be saved (database error); press R to retry, or run kiosk doctor.",
+    ),
+    "app.quit_refused": (
+        "只有已登录的主管或系统管理员可以退出柜台程序。",
+        "Only a logged-in supervisor or admin can quit the counter program.",
     ),
     "app.worker_failed": (
         "后台操作意外失败，本次操作未完成；请重试，如仍失败请联系系统管理员。",

@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from data.models import Operator
+from data.models import Operator, Role
 from data.sync import record_outcome, sync_pass
 from data.sync_client import CentralClient, SyncProblem
 from devices.printer import PrinterState
@@ -35,6 +35,8 @@ class KioskApp(App[None]):
     """The counter kiosk. It is handed everything it uses in ``context``."""
 
     TITLE = "CA Key Counter"
+    ENABLE_COMMAND_PALETTE = False
+    """The palette would offer quitting and theme changes to anyone, the lock screen too."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_language", show=False, priority=True),
         Binding("ctrl+l", "lock", show=False, priority=True),
@@ -56,6 +58,8 @@ class KioskApp(App[None]):
         self._force_report = False
         self._stop_watching = threading.Event()
         self._sync_now = threading.Event()
+        self._held_notices: list[tuple[str, dict[str, Any]]] = []
+        """Notifications that arrived while the screen was locked, shown after unlocking."""
 
     @property
     def idle_seconds(self) -> float:
@@ -98,6 +102,7 @@ class KioskApp(App[None]):
     def log_out(self) -> None:
         """End the session and go back to the login screen."""
         self.operator = None
+        self._held_notices = []
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if not isinstance(self.screen, LoginScreen):
@@ -106,7 +111,46 @@ class KioskApp(App[None]):
     def action_lock(self) -> None:
         """Lock the screen now (Ctrl+L)."""
         if self.operator is not None and not isinstance(self.screen, LockScreen):
-            self.push_screen(LockScreen(), lambda _: self.tell_screens_about_tokens())
+            self.push_screen(LockScreen(), lambda _: self._unlocked())
+
+    def _unlocked(self) -> None:
+        """The same operator unlocked: show what waited under the lock."""
+        held, self._held_notices = self._held_notices, []
+        for message, options in held:
+            super().notify(message, **options)
+        self.tell_screens_about_tokens()
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether the lock screen covers the kiosk."""
+        return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
+
+    def notify(self, message: str, **options: Any) -> None:
+        """Show a notification; while locked it waits for the operator to unlock, so
+        nothing appears above the lock screen."""
+        if self.is_locked:
+            self._held_notices.append((message, options))
+            return
+        super().notify(message, **options)
+
+    def may_quit(self) -> bool:
+        """Quitting needs a logged-in supervisor or admin, or ``counter.allow_quit``."""
+        if self.context.settings.counter.allow_quit:
+            return True
+        operator = self.operator
+        supervises = operator is not None and operator.role in (Role.SUPERVISOR, Role.ADMIN)
+        return supervises and not self.is_locked
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On the lock screen only the language switch works; Ctrl+L and Ctrl+Q do nothing."""
+        return not (self.is_locked and action != "toggle_language")
+
+    async def action_quit(self) -> None:
+        """Quit (Ctrl+Q), if this operator may."""
+        if self.may_quit():
+            await super().action_quit()
+        elif not self.is_locked:
+            self.notify(self.context.translator.t("app.quit_refused"), severity="warning")
 
     def action_demo_tray(self) -> None:
         """Open the demo's tray of keys (F9; only when the demo configured one)."""

@@ -45,6 +45,9 @@ class CounterSettings(_Section):
     language: Literal["zh", "en"] = "zh"
     idle_lock_minutes: Annotated[float, Field(gt=0, le=240)] = 5
     """Minutes without a key press or click before the screen locks."""
+    allow_quit: bool = False
+    """True for a desktop install where anyone may quit (Ctrl+Q); otherwise quitting needs a
+    logged-in supervisor or admin, so the counter cannot be left without its kiosk."""
 
     @field_validator("office")
     @classmethod

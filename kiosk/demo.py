@@ -38,6 +38,7 @@ office = "BJ"
 counter_id = 1
 language = "zh"
 idle_lock_minutes = 10
+allow_quit = true  # a desktop demo: anyone may quit with Ctrl+Q
 
 [database]
 path = "kiosk.db"

@@ -13,7 +13,13 @@ from kiosk.rules.key_limits import KeyKind, check_new_key_allowed
 from kiosk.rules.masking import mask_id_number
 from kiosk.rules.resident_id import validate_resident_id
 from kiosk.rules.uscc import validate_uscc
-from kiosk.services.keys import LIVE_STATES, count_live_keys, find_key_by_serial, get_key
+from kiosk.services.keys import (
+    LIVE_STATES,
+    count_live_keys,
+    find_key_by_serial,
+    get_key,
+    has_live_replacement,
+)
 
 REPLACEABLE_STATES = LIVE_STATES | {KeyState.LOST}
 """A replacement takes the place of a key that still counts, or of one reported lost."""
@@ -140,11 +146,19 @@ def expect_key(
             raise ValidationError("enterprise.not_found", uscc=uscc)
         if serial and find_key_by_serial(store, serial) is not None:
             raise ValidationError("key.serial_taken", serial=serial)
-        replaces_held = False
+        replaces_held = old_counted = pending = False
         if replaces_key_id is not None:
             old = get_key(store, replaces_key_id)
             replaces_held = old.enterprise_uscc == uscc and old.state in REPLACEABLE_STATES
-        check_new_key_allowed(kind, count_live_keys(store, uscc), replaces_live_key=replaces_held)
+            old_counted = old.state in LIVE_STATES
+            pending = has_live_replacement(store, old.id)
+        check_new_key_allowed(
+            kind,
+            count_live_keys(store, uscc),
+            replaces_live_key=replaces_held,
+            old_key_counted=old_counted,
+            old_has_replacement=pending,
+        )
         cursor = conn.execute(
             "INSERT INTO keys (token_serial, login_name, enterprise_uscc, kind, replaces_key_id,"
             " state, state_since) VALUES (?, ?, ?, ?, ?, ?, ?)",

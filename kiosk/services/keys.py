@@ -62,6 +62,17 @@ def count_live_keys(store: Store, enterprise_uscc: str) -> int:
     return int(row[0]) if row else 0
 
 
+def has_live_replacement(store: Store, key_id: int) -> bool:
+    """True when another key replacing this one is still live (expected, received, ...)."""
+    live = sorted(LIVE_STATES)
+    marks = ",".join("?" * len(live))
+    row = store.query_one(
+        f"SELECT 1 FROM keys WHERE replaces_key_id = ? AND state IN ({marks}) LIMIT 1",
+        (key_id, *live),
+    )
+    return row is not None
+
+
 def change_key_state(
     store: Store,
     key_id: int,

@@ -77,3 +77,18 @@ def test_programming_errors_are_value_errors() -> None:
         check_new_key_allowed(KeyKind.FIRST, -1)
     with pytest.raises(ValueError):
         check_new_key_allowed("renewal", 0)  # type: ignore[arg-type]
+
+
+def test_second_replacement_of_one_key_refused() -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_new_key_allowed(
+            KeyKind.REPLACEMENT, 2, replaces_live_key=True, old_has_replacement=True
+        )
+    assert caught.value.key == "keys.replacement_pending"
+
+
+def test_replacement_of_a_lost_key_counts_in_the_limit() -> None:
+    check_new_key_allowed(KeyKind.REPLACEMENT, 2, replaces_live_key=True, old_key_counted=False)
+    with pytest.raises(ValidationError) as caught:
+        check_new_key_allowed(KeyKind.REPLACEMENT, 3, replaces_live_key=True, old_key_counted=False)
+    assert caught.value.key == "keys.limit_reached"
