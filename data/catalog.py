@@ -206,6 +206,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "密码至少需要 {minimum} 个字符。",
         "A password needs at least {minimum} characters.",
     ),
+    "operator.password_weak": (
+        "这个密码太容易被猜到（只有空格或数字、常见密码，或与用户名相同），请换一个。",
+        "This password is too easy to guess (only spaces or digits, a common password, or the "
+        "user name itself); please choose another.",
+    ),
     "operator.username_taken": ("用户名 {username} 已被使用。", "User name {username} is taken."),
     "operator.not_found": (
         "没有用户名为 {username} 的操作员。",
@@ -351,6 +356,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     "doctor.key_open": ("密钥文件 {path} 其他用户可读", "key file {path} is readable by others"),
     "doctor.fix_key_mode": ("运行 chmod 600 <密钥文件>", "run chmod 600 on the key file"),
     "doctor.key_ok": ("{path}", "{path}"),
+    "doctor.files_open": (
+        "以下文件同组或其他用户可以访问：{paths}",
+        "group or other users may open these files: {paths}",
+    ),
+    "doctor.fix_files_mode": ("对这些文件运行 chmod 600", "run chmod 600 on these files"),
+    "doctor.files_private": (
+        "配置文件和数据库仅本用户可读写",
+        "configuration and database are the owner's only",
+    ),
     "doctor.calendar_unknown": (
         "{year} 年的节假日安排尚未录入，期限暂按周末计算",
         "holidays for {year} are not known yet; deadlines count weekends only",

@@ -6,10 +6,11 @@ commit together or not at all.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,6 +20,9 @@ from data.migrations import MIGRATIONS, SCHEMA_VERSION
 from kiosk.errors import StoreError
 
 T = TypeVar("T")
+
+PRIVATE_MODE = 0o600
+"""The database, its WAL and SHM hold the audit trail and keyed ID hashes: owner only."""
 
 _BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _CANNOT_WRITE = frozenset(
@@ -34,6 +38,29 @@ _CANNOT_WRITE = frozenset(
 )
 """SQLite failures of the file or the machine, not of the statement: a StoreError the
 screens show, never a raw sqlite3 error (a broken rule, e.g. a constraint, stays raw)."""
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if it does not exist (umask cannot widen it)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+    os.chmod(path, PRIVATE_MODE)  # a umask may have narrowed it further; make it exact
+
+
+def sqlite_companions(path: Path) -> list[Path]:
+    """The database file with its WAL and SHM files."""
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _tighten_companions(path: Path) -> None:
+    # SQLite gives the WAL and SHM the database's mode; files left by an older kiosk that
+    # made the database with the umask's mode are closed to others here too.
+    for companion in sqlite_companions(path)[1:]:
+        if companion.exists() and companion.stat().st_mode & 0o077:
+            os.chmod(companion, PRIVATE_MODE)
 
 
 def _failure_key(error: sqlite3.Error) -> str | None:
@@ -60,6 +87,7 @@ class Store:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(path)
             # isolation_level=None: Python never opens a transaction behind our back;
             # transaction() below decides when one starts, and that it is IMMEDIATE.
             conn = sqlite3.connect(
@@ -76,6 +104,8 @@ class Store:
             raise StoreError("store.cannot_open", path=str(path), problem=str(error)) from None
         if mode.lower() != "wal":
             raise StoreError("store.cannot_open", path=str(path), problem=f"journal_mode={mode}")
+        with suppress(OSError):  # not our file to change (another user's copy): doctor warns
+            _tighten_companions(path)
         conn.row_factory = sqlite3.Row
         self.conn = conn
         self.db = sqlite_utils.Database(conn, execute_plugins=False)

@@ -209,6 +209,18 @@ class Settings(_Section):
         return office
 
 
+def write_private_text(path: Path, text: str) -> None:
+    """Write a new configuration file with mode 0600 (it may hold the centre's token).
+
+    Raises FileExistsError when the file is there already: init never overwrites one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
+
+
 def load_settings(path: Path) -> Settings:
     """Read and validate the configuration file at ``path``.
 

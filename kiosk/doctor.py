@@ -14,7 +14,7 @@ from typing import Literal
 from data.audit import verify_chain
 from data.i18n import translate
 from data.migrations import SCHEMA_VERSION
-from data.store import Store
+from data.store import Store, sqlite_companions
 from data.sync_client import CentralClient, SyncProblem
 from kiosk.clock import china_now
 from kiosk.config import Settings, load_settings
@@ -60,6 +60,7 @@ def run_checks(config_path: Path) -> list[CheckResult]:
     results += [
         check_database(settings),
         check_hash_key(settings),
+        check_file_modes(config_path, settings),
         check_calendar(settings, china_now().date()),
         check_token_module(settings),
         check_printer(settings),
@@ -134,6 +135,25 @@ def check_hash_key(settings: Settings) -> CheckResult:
             "hash-key", "warn", "doctor.key_open", {"path": str(path)}, "doctor.fix_key_mode"
         )
     return CheckResult("hash-key", "ok", "doctor.key_ok", {"path": str(path)})
+
+
+def wide_open_files(paths: list[Path]) -> list[Path]:
+    """Those of ``paths`` that exist and give group or other users any access."""
+    return [path for path in paths if path.exists() and os.stat(path).st_mode & 0o077]
+
+
+def check_file_modes(config_path: Path, settings: Settings) -> CheckResult:
+    """The configuration, the database and its WAL/SHM are the owner's only (0600)."""
+    wide = wide_open_files([config_path, *sqlite_companions(settings.database.path)])
+    if wide:
+        return CheckResult(
+            "modes",
+            "warn",
+            "doctor.files_open",
+            {"paths": ", ".join(str(path) for path in wide)},
+            "doctor.fix_files_mode",
+        )
+    return CheckResult("modes", "ok", "doctor.files_private")
 
 
 def check_calendar(settings: Settings, today: date) -> CheckResult:

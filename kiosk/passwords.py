@@ -12,6 +12,57 @@ _DUMMY_HASH = _HASHER.hash("not-a-real-password")
 
 MIN_PASSWORD_LENGTH = 8
 
+COMMON_PASSWORDS = frozenset(
+    {
+        "password",
+        "password1",
+        "password123",
+        "passw0rd",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "87654321",
+        "11111111",
+        "00000000",
+        "88888888",
+        "admin123",
+        "admin1234",
+        "administrator",
+        "qwerty",
+        "qwerty123",
+        "qwertyui",
+        "qwertyuiop",
+        "1qaz2wsx",
+        "abc12345",
+        "abcd1234",
+        "a1234567",
+        "iloveyou",
+        "letmein1",
+        "welcome1",
+        "changeme",
+        "woaini1314",
+        "aa123456",
+        "asdfghjk",
+        "zxcvbnm1",
+    }
+)
+"""Passwords every guesser tries first (compared in lower case)."""
+
+
+def is_weak_password(password: str, username: str = "") -> bool:
+    """True for a password of only blanks or only digits, a common one, or the user name.
+
+    The length rule (:data:`MIN_PASSWORD_LENGTH`) is checked apart, with its own message.
+    """
+    folded = password.strip().casefold()
+    name = username.strip().casefold()
+    return (
+        not folded
+        or folded.isdigit()
+        or folded in COMMON_PASSWORDS
+        or (bool(name) and name in folded and len(folded) - len(name) < 4)
+    )
+
 
 def hash_password(password: str) -> str:
     """An Argon2id hash string (salt and parameters included)."""

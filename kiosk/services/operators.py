@@ -9,7 +9,13 @@ from data.audit import append_event
 from data.models import Operator, Role
 from data.store import Store
 from kiosk.errors import AuthError, ValidationError
-from kiosk.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from kiosk.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    is_weak_password,
+    needs_rehash,
+    verify_password,
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,8 @@ def create_operator(
 
     Raises:
         AuthError: the creator is not an admin.
-        ValidationError: bad username, taken username or a short password.
+        ValidationError: bad username, taken username, a short password or a weak one
+            (``operator.password_weak``).
     """
     username = username.strip()
     if created_by is not None and not created_by.may(Role.ADMIN):
@@ -62,6 +69,8 @@ def create_operator(
         raise ValidationError("operator.bad_username")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError("operator.password_too_short", minimum=MIN_PASSWORD_LENGTH)
+    if is_weak_password(password, username):
+        raise ValidationError("operator.password_weak")
     password_hash = hash_password(password)
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM operators WHERE username = ?", (username,)).fetchone():
