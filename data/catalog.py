@@ -325,6 +325,15 @@ CATALOG: dict[str, tuple[str, str]] = {
         "审计记录被改动：第 {seq} 条事件校验不符（{problem}）。",
         "Audit trail broken at event {seq}: {problem}.",
     ),
+    "audit.trail_missing": (
+        "没有审计记录：{path} 不存在、为空或没有任何事件。未创建任何文件。",
+        "The audit trail is missing: {path} does not exist, is empty or holds no events. "
+        "Nothing was created.",
+    ),
+    "audit.trail_unreadable": (
+        "无法读取审计记录 {path}：{problem}",
+        "The audit trail {path} cannot be read: {problem}",
+    ),
     # --- doctor ---
     "doctor.config_ok": (
         "{path}（受理机构 {office}，{counter} 号窗口）",
