@@ -1092,6 +1092,21 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rating.dissatisfied": ("不满意", "dissatisfied"),
     "rating.very_dissatisfied": ("非常不满意", "very dissatisfied"),
     "rating.bad": ("评价“{rating}”无效。", "The rating “{rating}” is not valid."),
+    "rating.who_enters": (
+        "服务评价只能在办理结束时由经办人评价，或由该业务的窗口人员或主管登录后录入。",
+        "A rating is given at the end of the service, or entered by the case's own clerk or "
+        "a supervisor who is logged in.",
+    ),
+    "rating.not_own_case": (
+        "业务 {code} 由 {operator} 办理，只有该窗口人员或主管可以录入评价。",
+        "Case {code} was served by {operator}; only that clerk or a supervisor may enter "
+        "its rating.",
+    ),
+    "rating.too_late": (
+        "业务 {code} 办理已超过 {hours} 小时，窗口人员不能再录入评价，请主管录入。",
+        "Case {code} was served more than {hours} hours ago, so the clerk can no longer "
+        "enter its rating; a supervisor may.",
+    ),
     "rating.already_rated": (
         "该业务已评价（{rating}），不能重复评价。",
         "This case was already rated ({rating}); it cannot be rated again.",

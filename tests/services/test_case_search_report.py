@@ -150,8 +150,12 @@ def test_the_daily_report(context, operators) -> None:
     # The handover (due Wed 2 Dec) closes today: met. The overdue intake closes today: missed.
     close_case(store, r.handover.id, outcome="handed_over", operator="clerk", now=NOW)
     close_case(store, r.old_intake.id, outcome="set_aside", operator="clerk", now=NOW)
-    rate_service(store, case_id=r.handover.id, rating="very_dissatisfied", now=NOW)
-    rate_service(store, case_id=r.closed_check.id, rating="satisfied", now=NOW)
+    rate_service(
+        store, case_id=r.handover.id, rating="very_dissatisfied", now=NOW, in_service_flow=True
+    )
+    rate_service(
+        store, case_id=r.closed_check.id, rating="satisfied", now=NOW, in_service_flow=True
+    )
     late = open_case(
         store, kind=CaseKind.MAIL_OUT, counter=context.counter, operator="clerk",
         now=NOW - timedelta(days=7), calendar=calendar, due_in_workdays=2,

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from data.audit import verify_chain
-from data.models import Case, CaseKind
+from data.models import Case, CaseKind, Operator, Role
 from kiosk.context import KioskContext
-from kiosk.errors import KioskError, StateError, ValidationError
+from kiosk.errors import AuthError, KioskError, StateError, ValidationError
 from kiosk.services.cases import get_case, open_case, record_case
-from kiosk.services.rating import RATINGS, flagged_cases, rate_service
+from kiosk.services.operators import create_operator
+from kiosk.services.rating import CLERK_RATING_WINDOW, RATINGS, flagged_cases, rate_service
 from tests.conftest import NOW
 from tests.services.test_cancellation import event_kinds, payload, snapshot
 
@@ -31,7 +32,13 @@ def new_case(context: KioskContext, *, minutes: int = 0) -> Case:
 
 
 def rate(context: KioskContext, case_id: int, rating: str) -> Case:
-    return rate_service(context.store, case_id=case_id, rating=rating, now=NOW)  # type: ignore[arg-type]
+    return rate_service(
+        context.store,
+        case_id=case_id,
+        rating=rating,  # type: ignore[arg-type]
+        now=NOW,
+        in_service_flow=True,
+    )
 
 
 def _refused(context: KioskContext, error: type[KioskError], key: str, action: Any) -> KioskError:
@@ -115,3 +122,78 @@ def test_every_grade_has_a_label_in_both_languages() -> None:
     )
     for rating in RATINGS:
         assert f"rating.{rating}" in CATALOG
+
+
+# --- who may enter a rating after the service flow ---
+
+
+def _enter(
+    context: KioskContext, case_id: int, operator: Operator | None, *, hours: float = 0
+) -> Case:
+    return rate_service(
+        context.store,
+        case_id=case_id,
+        rating="satisfied",
+        now=NOW + timedelta(hours=hours),
+        entered_by=operator,
+    )
+
+
+def test_own_clerk_enters_a_rating_within_the_window_and_is_named(context, operators) -> None:
+    case = new_case(context)
+    rated = _enter(context, case.id, operators["clerk"], hours=23)
+    assert rated.rating == "satisfied"
+    event = payload(context.store, case.id, "case.rated")
+    assert event["entered_by"] == "clerk" and event["in_service_flow"] is False
+    row = context.store.query_one("SELECT operator FROM events WHERE kind = 'case.rated'")
+    assert row is not None and row[0] == "clerk"
+
+
+def test_own_clerk_is_refused_after_the_window(context, operators) -> None:
+    case = new_case(context)
+    hours = CLERK_RATING_WINDOW.total_seconds() / 3600 + 1
+    error = _refused(
+        context,
+        AuthError,
+        "rating.too_late",
+        lambda: _enter(context, case.id, operators["clerk"], hours=hours),
+    )
+    assert "24" in error.message("en")
+
+
+def test_another_clerk_is_refused(context, operators) -> None:
+    other = create_operator(
+        context.store,
+        username="clerk2",
+        display_name="",
+        role=Role.CLERK,
+        password="second-clerk-pass",
+        created_by=operators["admin"],
+        now=NOW,
+    )
+    case = new_case(context)
+    _refused(context, AuthError, "rating.not_own_case", lambda: _enter(context, case.id, other))
+
+
+def test_nobody_named_outside_the_service_flow_is_refused(context, operators) -> None:
+    case = new_case(context)
+    _refused(context, AuthError, "rating.who_enters", lambda: _enter(context, case.id, None))
+
+
+def test_supervisor_enters_a_rating_any_time(context, operators) -> None:
+    case = new_case(context)
+    _enter(context, case.id, operators["super"], hours=24 * 30)
+    assert payload(context.store, case.id, "case.rated")["entered_by"] == "super"
+
+
+def test_service_flow_names_the_operator_given(context, operators) -> None:
+    case = new_case(context)
+    rate_service(
+        context.store,
+        case_id=case.id,
+        rating="basic",
+        now=NOW + timedelta(days=3),
+        entered_by=operators["clerk"],
+        in_service_flow=True,
+    )
+    assert payload(context.store, case.id, "case.rated")["entered_by"] == "clerk"
