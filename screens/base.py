@@ -90,7 +90,9 @@ class KioskScreenMixin:
     async def relabel(self) -> None:
         """Show the screen again in the current language (after a language switch), keeping
         what the clerk typed, ticked or chose in the fields."""
-        from textual.widgets import Checkbox, Input, RadioButton, Select
+        from textual.widgets import Checkbox, RadioButton, Select
+
+        from screens.plain import Input
 
         fields = (Input, Checkbox, RadioButton, Select)
         kept = {

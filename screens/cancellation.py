@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, RadioSet
+from textual.widgets import Button, Checkbox, OptionList, RadioButton, RadioSet
 from textual.widgets.option_list import Option
 
 from data.models import Case, KeyState
@@ -35,7 +35,7 @@ from kiosk.services.handover import check_inserted_key
 from kiosk.services.keys import ALLOWED_MOVES
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
-from screens.plain import Label, Static, plain
+from screens.plain import Input, Label, Static, plain
 from screens.widgets.key_results import show_key_matches
 from screens.widgets.status_bar import StatusBar
 

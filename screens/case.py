@@ -131,6 +131,7 @@ class CaseScreen(KioskScreen):
                 case_id=self.case.id,
                 rating=RATINGS[number - 1],
                 now=self.context.clock(),
+                entered_by=self.kiosk.operator,
             )
         except KioskError as error:
             message.update(plain(error.message(self.context.translator.language)))

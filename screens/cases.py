@@ -10,13 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Select
 
 from data.models import Case, CaseKind
 from kiosk.errors import KioskError
 from kiosk.services.case_search import SCOPES, CaseRow, Scope, search_cases
 from screens.base import KioskScreen
-from screens.plain import Static, plain
+from screens.plain import Input, Static, plain
 from screens.widgets.status_bar import StatusBar
 
 LIMIT = 100

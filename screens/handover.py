@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Input, OptionList
+from textual.widgets import Button, OptionList
 
 from data.models import Case
 from devices.token import TokenError, TokenSummary
@@ -20,7 +20,7 @@ from kiosk.services.agents import AgentCheck, Override
 from kiosk.services.handover import HANDABLE, hand_over
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
-from screens.plain import Label, Static, plain
+from screens.plain import Input, Label, Static, plain
 from screens.widgets.key_results import show_key_matches
 from screens.widgets.status_bar import StatusBar
 

@@ -8,7 +8,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from data.models import Role
@@ -16,7 +16,7 @@ from kiosk.errors import KioskError
 from kiosk.services.cases import count_due, find_case_by_code
 from kiosk.services.rating import flagged_cases
 from screens.base import KioskScreen
-from screens.plain import Static, plain
+from screens.plain import Input, Static, plain
 from screens.widgets.status_bar import StatusBar
 from screens.workflows import WORKFLOWS, Workflow
 

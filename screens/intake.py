@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Select
 
 from data.models import Case
 from devices.token import TokenError, TokenSummary
@@ -22,7 +22,7 @@ from kiosk.services.enterprises import expect_key, get_enterprise
 from kiosk.services.intake import IntakeResult, receive_inserted_key
 from kiosk.services.keys import find_key_by_serial
 from screens.base import KioskScreen
-from screens.plain import Static, plain
+from screens.plain import Input, Static, plain
 from screens.widgets.status_bar import StatusBar
 
 

@@ -10,12 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from kiosk.errors import KioskError
 from kiosk.services.operators import authenticate
 from screens.base import KioskDialog
-from screens.plain import Static
+from screens.plain import Input, Static
 
 
 class LockScreen(KioskDialog[None]):

@@ -9,13 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from data.models import Operator
 from kiosk.errors import KioskError
 from kiosk.services.operators import authenticate
 from screens.base import KioskScreen
-from screens.plain import Label, Static
+from screens.plain import Input, Label, Static
 
 
 class LoginScreen(KioskScreen):

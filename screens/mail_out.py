@@ -9,14 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 
 from data.models import Case
 from kiosk.errors import KioskError
 from kiosk.services.mail_out import mail_key
 from kiosk.services.search import KeyMatch, find_keys
 from screens.base import KioskScreen
-from screens.plain import Label, Static, plain
+from screens.plain import Input, Label, Static, plain
 from screens.widgets.key_results import show_key_matches
 from screens.widgets.status_bar import StatusBar
 

@@ -8,13 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Select
+from textual.widgets import Button, DataTable, Select
 
 from data.models import Role
 from kiosk.errors import KioskError
 from kiosk.services.operators import create_operator, list_operators, unlock_operator
 from screens.base import KioskScreen
-from screens.plain import Label, Static, plain
+from screens.plain import Input, Label, Static, plain
 from screens.widgets.status_bar import StatusBar
 
 

@@ -11,7 +11,7 @@ detail) reaches a widget through this module. Two things are done to it:
   surrogates are replaced, one character for one, by a visible placeholder, so nothing
   reaches the terminal as a command and the spans of a styled ``Text`` stay in place.
 
-Screens import ``Static`` and ``Label`` from here rather than from Textual (a test checks).
+Screens import ``Static``, ``Label`` and ``Input`` from here, not from Textual (a test checks).
 """
 
 from __future__ import annotations
@@ -54,6 +54,16 @@ def visible(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(_placeholder(char) for char in text)
+
+
+def typed(text: str) -> str:
+    """Text for an input field as a keyboard could type it: a tab becomes a blank and every
+    other control or format character (from a paste or a scanner) is dropped."""
+    if text.isprintable():
+        return text
+    return "".join(
+        " " if char == "\t" else char for char in text if char == "\t" or _placeholder(char) == char
+    )
 
 
 def plain(text: object, style: StyleType = "") -> Text:
@@ -113,3 +123,15 @@ class Label(Static):
         min-height: 1;
     }
     """
+
+
+class Input(widgets.Input):
+    """Textual's ``Input`` that keeps pasted text as a keyboard could have typed it."""
+
+    def insert(self, text: str, index: int) -> None:
+        """Insert ``text`` at ``index``, without control or format characters."""
+        super().insert(typed(text), index)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Replace the text between ``start`` and ``end``, without control characters."""
+        super().replace(typed(text), start, end)

@@ -225,7 +225,14 @@ class ReceiptPreviewScreen(KioskDialog[None]):
             return
         context, rating = self.context, RATINGS[number - 1]
         try:
-            rate_service(context.store, case_id=self.case.id, rating=rating, now=context.clock())
+            rate_service(
+                context.store,
+                case_id=self.case.id,
+                rating=rating,
+                now=context.clock(),
+                entered_by=self.kiosk.operator,
+                in_service_flow=True,
+            )
         except KioskError as error:
             text = error.message(context.translator.language)
         else:

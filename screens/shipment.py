@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets import OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -19,7 +19,7 @@ from kiosk.services.cancellation import confirmed_awaiting_shipment
 from kiosk.services.cancellation_lists import ListedCancellation, listed_cancellations
 from kiosk.services.shipment import Shipment, Verdict, record_provider_verdict, ship_cancellations
 from screens.base import KioskScreen
-from screens.plain import Label, Static, plain
+from screens.plain import Input, Label, Static, plain
 from screens.widgets.status_bar import StatusBar
 
 

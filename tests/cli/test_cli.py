@@ -26,7 +26,16 @@ from tests.conftest import NOW
 
 ADMIN_PASSWORD = "admin-pass-1"
 PASSWORD_ENVS = ("KIOSK_INIT_PASSWORD", "KIOSK_ADMIN_PASSWORD", "KIOSK_OPERATOR_PASSWORD")
-DOCTOR_ITEMS = ["config", "database", "hash-key", "calendar", "token", "printer", "central"]
+DOCTOR_ITEMS = [
+    "config",
+    "database",
+    "hash-key",
+    "modes",
+    "calendar",
+    "token",
+    "printer",
+    "central",
+]
 USCC_A = "91110000600037341L"
 USCC_B = "91350100M000100Y43"
 

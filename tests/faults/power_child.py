@@ -345,7 +345,7 @@ class Worker:
         )
         rating = self.rng.choice(RATINGS)
         self._begin("rating", case=code)
-        rate_service(self.store, case_id=case_id, rating=rating, now=self.now)
+        rate_service(self.store, case_id=case_id, rating=rating, now=self.now, in_service_flow=True)
         self.report.line("done", "rating", case=code, rating=rating)
 
     def handover(self, key: Any) -> None:

@@ -132,7 +132,7 @@ async def test_supervisors_see_the_refused_events_with_their_reasons(
         assert "中心拒收 1 条" in shown
         table = app.screen.query_one("#sync-refused", DataTable)
         assert table.row_count == 1
-        seq, _at, kind, reason = table.get_row_at(0)
+        seq, _at, kind, reason = (str(cell) for cell in table.get_row_at(0))
         assert kind == "lottery.won" and "unknown event kind" in reason
         assert (
             int(seq)

@@ -101,7 +101,13 @@ async def test_a_supervisor_sees_and_follows_up_a_dissatisfied_rating(context, o
 
     code = case_with_failed_receipt(context)
     case_id = context.store.query_one("SELECT id FROM cases WHERE tracking_code = ?", (code,))[0]
-    rate_service(context.store, case_id=case_id, rating="very_dissatisfied", now=NOW)
+    rate_service(
+        context.store,
+        case_id=case_id,
+        rating="very_dissatisfied",
+        now=NOW,
+        in_service_flow=True,
+    )
     app = KioskApp(context)
     async with app.run_test(size=(110, 44)) as pilot:
         await log_in(pilot, "super", PASSWORDS["super"])

@@ -32,9 +32,7 @@ async def test_ctrl_q_and_the_palette_do_nothing_on_the_lock_screen(context, ope
         assert len(app.screen_stack) == 4  # default, login, home, lock: nothing above
 
 
-async def test_a_notice_that_arrives_while_locked_waits_for_the_unlock(
-    context, operators
-) -> None:
+async def test_a_notice_that_arrives_while_locked_waits_for_the_unlock(context, operators) -> None:
     app = KioskApp(context)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "clerk", PASSWORDS["clerk"])

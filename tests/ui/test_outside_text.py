@@ -65,6 +65,25 @@ def test_cleaned_text_keeps_its_styles() -> None:
     assert [(span.start, span.end, str(span.style)) for span in safe.spans] == [(3, 11, "bold red")]
 
 
+async def test_pasted_text_loses_its_control_characters() -> None:
+    from textual import events
+    from textual.app import App, ComposeResult
+
+    from screens.plain import Input
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input(id="field")
+
+    app = One()
+    async with app.run_test() as pilot:
+        field = app.query_one("#field", Input)
+        field.focus()
+        field.post_message(events.Paste("BJ01\x1b[2J-261202\u202e-0018\t5\x00\nnext line"))
+        await pilot.pause()
+        assert field.value == "BJ01[2J-261202-0018 5"
+
+
 def test_plain_is_never_markup() -> None:
     assert plain("[@click=app.quit]x[/]").plain == "[@click=app.quit]x[/]"
 
@@ -86,7 +105,7 @@ def test_every_screen_shows_text_through_the_boundary(path: Path) -> None:
     problems: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "textual.widgets":
-            names = {alias.name for alias in node.names} & {"Static", "Label"}
+            names = {alias.name for alias in node.names} & {"Static", "Label", "Input"}
             if names and relative not in MARKUP_ALLOWED:
                 problems.append(f"line {node.lineno}: imports {sorted(names)} from Textual")
         if (
