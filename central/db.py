@@ -13,7 +13,6 @@ moving it). On PostgreSQL the same is done by locking the counter's row (``FOR U
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from data.audit import GENESIS_HASH
+from data.store import create_private_file
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
@@ -122,7 +122,7 @@ def make_engine(database: str | Path) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-            _create_private_file(Path(url.database))
+            create_private_file(Path(url.database))  # 0600; WAL and SHM follow it
         # Pooled connections: closing the last connection to a WAL file checkpoints and
         # deletes the WAL (with fsyncs), which a connection per request would pay each time.
         engine = create_engine(
@@ -133,16 +133,6 @@ def make_engine(database: str | Path) -> Engine:
         _take_over_sqlite_transactions(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
-
-
-def _create_private_file(path: Path) -> None:
-    """The centre's SQLite file is made 0600 (WAL and SHM take its mode from SQLite)."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    os.close(descriptor)
-    os.chmod(path, 0o600)
 
 
 def _take_over_sqlite_transactions(engine: Engine) -> None:

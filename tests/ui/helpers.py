@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Static
 
@@ -40,3 +44,14 @@ async def log_in(pilot: Pilot[None], username: str, password: str) -> None:
     app.screen.query_one("#password", Input).value = password
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    """Let the app run until ``condition()`` holds; fail with the screen's text after
+    ``timeout_s`` (generous: a busy 2-core CI machine is slow, never wrong)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(screen_text(pilot.app))  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)
+        await settle(pilot)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from devices.printer import EscposPrinter
@@ -12,17 +11,8 @@ from screens.mail_out import MailOutScreen
 from screens.notice import NoticeScreen
 from screens.receipt_preview import ReceiptPreviewScreen
 from tests.conftest import PASSWORDS
-from tests.ui.helpers import log_in, screen_text, settle
+from tests.ui.helpers import log_in, screen_text, settle, until
 from tests.ui.test_handover_screen import setup_records
-
-
-async def until(pilot, condition, tries: int = 60) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-        await settle(pilot)
-    assert condition(), screen_text(pilot.app)
 
 
 async def test_notice_then_mail_out_with_a_file_printer(context, operators, tmp_path: Path):

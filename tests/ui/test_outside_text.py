@@ -5,7 +5,6 @@ and hostile labels and certificates on a real SoftHSM token."""
 from __future__ import annotations
 
 import ast
-import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from screens.cert_check import CertCheckScreen
 from screens.plain import Static, cleaned, plain, visible
 from tests.conftest import NOW, PASSWORDS
 from tests.devices.lab import GOOD_USCC
-from tests.ui.helpers import log_in, screen_text, settle
+from tests.ui.helpers import log_in, screen_text, settle, until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -161,15 +160,6 @@ EVIL_O = "[ @click=app.quit]\x1b[32m✔ 证书有效\x1b[0m\x9b2J" + GOOD_USCC
 EVIL_CN = "\x1b]0;pwned\x07[B]经办人[/B]\u202e"
 
 
-async def _until(pilot, condition, tries: int = 120) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-        await settle(pilot)
-    assert condition(), screen_text(pilot.app)
-
-
 async def test_a_hostile_softhsm_token_shows_literally_and_fires_nothing(
     context, operators, fresh_lab
 ) -> None:
@@ -190,7 +180,7 @@ async def test_a_hostile_softhsm_token_shows_literally_and_fires_nothing(
         await settle(pilot)
         assert isinstance(app.screen, CertCheckScreen)
         app.poll_tokens_now(report=True)
-        await _until(pilot, lambda: "[ @click=app.quit]" in _all_text(app))
+        await until(pilot, lambda: "[ @click=app.quit]" in _all_text(app))
         text = _all_text(app)
         assert "[ link=x://y]" in text
         assert "\u241b[32m✔ 证书有效" in text  # the fake verdict shows as the key's own text

@@ -3,7 +3,6 @@ intake, hand-over, walk-in cancellation, confirmation, shipment and the provider
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from data.audit import verify_chain
@@ -19,16 +18,7 @@ from screens.receipt_preview import ReceiptPreviewScreen
 from tests.conftest import NOW, PASSWORDS
 from tests.devices.lab import GOOD_USCC
 from tests.services.test_intake_notice_handover import ID_NUMBER
-from tests.ui.helpers import log_in, screen_text, settle
-
-
-async def until(pilot, condition, tries: int = 80) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-        await settle(pilot)
-    assert condition(), screen_text(pilot.app)
+from tests.ui.helpers import log_in, screen_text, settle, until
 
 
 def key_state(context, serial: str) -> str:
